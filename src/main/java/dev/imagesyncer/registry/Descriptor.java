@@ -1,0 +1,24 @@
+package dev.imagesyncer.registry;
+
+import java.util.List;
+
+/**
+ * A reference from a manifest to a blob or a child manifest. {@code size} is -1 when the manifest does not say it
+ * (schema1); {@code platform} is set on index entries only; {@code urls} marks foreign layers served elsewhere.
+ */
+public record Descriptor(String mediaType, Digest digest, long size, Platform platform, List<String> urls) {
+
+    public Descriptor {
+        urls = urls == null ? List.of() : List.copyOf(urls);
+    }
+
+    public static Descriptor of(String mediaType, Digest digest, long size) {
+        return new Descriptor(mediaType, digest, size, null, List.of());
+    }
+
+    /** Foreign (non-distributable) layers are fetched by clients from their URLs and never pushed to a registry. */
+    public boolean isForeign() {
+        return !urls.isEmpty() || mediaType != null && mediaType.contains(".foreign.")
+                || mediaType != null && mediaType.contains("nondistributable");
+    }
+}

@@ -1,0 +1,226 @@
+package dev.imagesyncer.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.registry.auth.CredentialSource;
+import dev.imagesyncer.registry.auth.Scope;
+import dev.imagesyncer.registry.http.RegistryErrors;
+import dev.imagesyncer.registry.http.RegistryRequest;
+import dev.imagesyncer.registry.http.RegistryResponse;
+import dev.imagesyncer.registry.http.RegistryTransport;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Docker Registry V2 / OCI distribution client, safe to share between threads: every call goes through one
+ * connection pool and one token cache. Manifests are kept as the exact bytes served; blobs are streamed and
+ * verified against their digest while they stream.
+ */
+public final class RegistryClient implements Closeable {
+
+    /** Registries must accept manifests up to 4 MiB (OCI distribution spec); anything larger is refused. */
+    public static final int MAX_MANIFEST_BYTES = 4 << 20;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]*)>\\s*;\\s*rel=\"?next\"?");
+
+    private final RegistryClientSettings settings;
+    private final RegistryTransport transport;
+    private final BlobUploader uploader;
+
+    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials) {
+        this.settings = settings;
+        this.transport = new RegistryTransport(settings, credentials);
+        this.uploader = new BlobUploader(transport, settings);
+    }
+
+    /** HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. */
+    public Optional<Descriptor> headManifest(ImageReference image) {
+        String operation = "HEAD manifest " + image;
+        try (RegistryResponse response = transport.send(manifestRequest("HEAD", image, operation))) {
+            if (response.status() == 404) {
+                return Optional.empty();
+            }
+            if (response.status() != 200) {
+                throw RegistryErrors.fromResponse(operation, response);
+            }
+            Optional<String> digest = response.header("Docker-Content-Digest");
+            if (digest.isEmpty()) {
+                Manifest manifest = getManifest(image);
+                return Optional.of(Descriptor.of(manifest.mediaType(), manifest.digest(), manifest.bytes().length));
+            }
+            return Optional.of(Descriptor.of(
+                    MediaTypes.withoutParameters(response.header("Content-Type").orElse(null)),
+                    Digest.parse(digest.get()), response.contentLength()));
+        }
+    }
+
+    /**
+     * GET a manifest: the bytes exactly as served. Their digest is checked against the reference (when it is a
+     * digest) and against {@code Docker-Content-Digest} (when sent).
+     */
+    public Manifest getManifest(ImageReference image) {
+        String operation = "GET manifest " + image;
+        try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
+            if (response.status() != 200) {
+                throw RegistryErrors.fromResponse(operation, response);
+            }
+            byte[] bytes;
+            try {
+                bytes = response.readBody(MAX_MANIFEST_BYTES);
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("response body larger")) {
+                    throw new PermanentRegistryException(operation + ": manifest larger than "
+                            + (MAX_MANIFEST_BYTES >> 20) + " MiB", 200, ErrorCode.MANIFEST_INVALID);
+                }
+                throw RegistryErrors.fromIo(operation, e);
+            }
+            String mediaType = mediaTypeOf(operation, response, bytes);
+            Digest computed = Digest.sha256(bytes);
+            Optional<Digest> served = response.header("Docker-Content-Digest").map(Digest::parse);
+            if (mediaType.equals(MediaTypes.DOCKER_MANIFEST_V1_SIGNED)) {
+                // signed schema1 is digested without its signatures: trust the registry's digest
+                return new Manifest(bytes, mediaType, served.orElse(image.digest() != null ? image.digest() : computed));
+            }
+            if (served.isPresent() && !served.get().equals(computed)) {
+                throw new DigestMismatchException(operation + ": content digest " + computed
+                        + " differs from Docker-Content-Digest " + served.get());
+            }
+            if (image.digest() != null && !image.digest().equals(computed)) {
+                throw new DigestMismatchException(operation + ": content digest " + computed + " differs from "
+                        + image.digest());
+            }
+            Manifest manifest = new Manifest(bytes, mediaType, computed);
+            String declared = manifest.declaredMediaType();
+            if (declared != null && !declared.equals(mediaType)) {
+                throw new PermanentRegistryException(operation + ": served as " + mediaType
+                        + " but its mediaType field says " + declared, 200, ErrorCode.MANIFEST_INVALID);
+            }
+            return manifest;
+        }
+    }
+
+    /** PUT a manifest's exact bytes under a tag or its digest; returns the digest the registry stored. */
+    public Digest putManifest(Repository repository, String reference, Manifest manifest) {
+        String operation = "PUT manifest " + repository + (reference.contains(":") ? "@" : ":") + reference;
+        RegistryRequest request = RegistryRequest.of("PUT", repository,
+                        "/v2/" + repository.path() + "/manifests/" + reference, Set.of(Scope.push(repository.path())),
+                        operation)
+                .withBody(new ByteArrayEntity(manifest.bytes(), ContentType.create(manifest.mediaType())));
+        try (RegistryResponse response = transport.send(request)) {
+            if (response.status() != 201) {
+                throw RegistryErrors.fromResponse(operation, response);
+            }
+            Optional<Digest> stored = response.header("Docker-Content-Digest").map(Digest::parse);
+            if (stored.isPresent() && !stored.get().equals(manifest.digest())
+                    && !MediaTypes.isSchema1(manifest.mediaType())) {
+                throw new DigestMismatchException(operation + ": the registry stored " + stored.get()
+                        + " for content with digest " + manifest.digest());
+            }
+            return stored.orElse(manifest.digest());
+        }
+    }
+
+    public boolean blobExists(Repository repository, Digest digest) {
+        String operation = "HEAD blob " + repository + "@" + digest;
+        try (RegistryResponse response = transport.send(RegistryRequest.of("HEAD", repository,
+                "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation))) {
+            if (response.status() == 200) {
+                return true;
+            }
+            if (response.status() == 404) {
+                return false;
+            }
+            throw RegistryErrors.fromResponse(operation, response);
+        }
+    }
+
+    /** GET a blob as a stream (following redirects, e.g. to object storage). The caller reads it and closes it. */
+    public BlobStream openBlob(Repository repository, Digest digest) {
+        String operation = "GET blob " + repository + "@" + digest;
+        RegistryResponse response = transport.send(RegistryRequest.of("GET", repository,
+                "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation));
+        if (response.status() != 200) {
+            throw RegistryErrors.fromResponse(operation, response);
+        }
+        try {
+            return new BlobStream(response.body(), response.contentLength(), response);
+        } catch (IOException e) {
+            response.close();
+            throw RegistryErrors.fromIo(operation, e);
+        }
+    }
+
+    /**
+     * Pushes a blob into {@code target}: mounted from {@code mountFrom} when that is a repository of the same
+     * registry holding it (may be null), else uploaded from {@code source} and verified on the way.
+     *
+     */
+    public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
+        return uploader.push(target, blob, source, mountFrom);
+    }
+
+    /** Every tag of a repository, following {@code Link} pagination until the registry stops sending it. */
+    public List<String> listTags(Repository repository) {
+        String operation = "list tags of " + repository;
+        List<String> tags = new ArrayList<>();
+        String next = "/v2/" + repository.path() + "/tags/list?n=" + settings.tagPageSize();
+        while (next != null) {
+            try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
+                    Set.of(Scope.pull(repository.path())), operation))) {
+                if (response.status() != 200) {
+                    throw RegistryErrors.fromResponse(operation, response);
+                }
+                JsonNode page = JSON.readTree(response.readBody(64 << 20));
+                page.path("tags").forEach(tag -> tags.add(tag.asText()));
+                next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
+                        .map(link -> response.uri().resolve(link.group(1)).toString()).orElse(null);
+            } catch (IOException e) {
+                throw RegistryErrors.fromIo(operation, e);
+            }
+        }
+        return tags;
+    }
+
+    private static RegistryRequest manifestRequest(String method, ImageReference image, String operation) {
+        Repository repository = image.repository();
+        return RegistryRequest.of(method, repository, "/v2/" + repository.path() + "/manifests/" + image.reference(),
+                        Set.of(Scope.pull(repository.path())), operation)
+                .withHeader("Accept", MediaTypes.MANIFEST_ACCEPT);
+    }
+
+    /** The media type from {@code Content-Type}, or from the JSON when a registry serves a generic type. */
+    private static String mediaTypeOf(String operation, RegistryResponse response, byte[] bytes) {
+        String contentType = MediaTypes.withoutParameters(response.header("Content-Type").orElse(null));
+        if (MediaTypes.isManifest(contentType)) {
+            return contentType;
+        }
+        String declared = null;
+        try {
+            JsonNode field = JSON.readTree(bytes).path("mediaType");
+            declared = field.isTextual() ? field.asText() : null;
+        } catch (IOException notJson) {
+            // reported below
+        }
+        if (declared != null && MediaTypes.isManifest(declared)) {
+            return declared;
+        }
+        throw new PermanentRegistryException(operation + ": unsupported manifest media type '"
+                + (declared != null ? declared : contentType) + "'", 200, ErrorCode.MANIFEST_INVALID);
+    }
+
+    @Override
+    public void close() throws IOException {
+        transport.close();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.imagesyncer.registry;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * How the registry client talks to registries.
+ *
+ * @param insecureRegistries  registries (host[:port]) whose TLS certificate is not verified and which may be
+ *                            reached over plain http, as image-syncer's {@code insecure: true} means
+ * @param caFiles             PEM files with extra CA certificates trusted besides the JVM's own
+ * @param maxConnections      size of the one connection pool that every call shares
+ * @param maxConnectionsPerHost cap for one registry host
+ * @param chunkedUploadThreshold blobs larger than this are uploaded in PATCH chunks of {@code chunkSize}
+ * @param tagPageSize         the {@code n} asked for per page of a tag list
+ */
+public record RegistryClientSettings(
+        Predicate<String> insecureRegistries,
+        List<Path> caFiles,
+        int maxConnections,
+        int maxConnectionsPerHost,
+        Duration connectTimeout,
+        Duration readTimeout,
+        long chunkedUploadThreshold,
+        long chunkSize,
+        int tagPageSize,
+        String userAgent) {
+
+    public RegistryClientSettings {
+        caFiles = List.copyOf(caFiles);
+    }
+
+    public static RegistryClientSettings defaults() {
+        return new RegistryClientSettings(registry -> false, List.of(), 64, 16, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Long.MAX_VALUE, 64L << 20, 1000, "camel-image-syncer");
+    }
+
+    public RegistryClientSettings withInsecureRegistries(Set<String> registries) {
+        Set<String> copy = Set.copyOf(registries);
+        return withInsecureRegistries(copy::contains);
+    }
+
+    public RegistryClientSettings withInsecureRegistries(Predicate<String> insecure) {
+        return new RegistryClientSettings(insecure, caFiles, maxConnections, maxConnectionsPerHost, connectTimeout,
+                readTimeout, chunkedUploadThreshold, chunkSize, tagPageSize, userAgent);
+    }
+
+    public RegistryClientSettings withCaFiles(List<Path> files) {
+        return new RegistryClientSettings(insecureRegistries, files, maxConnections, maxConnectionsPerHost,
+                connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, tagPageSize, userAgent);
+    }
+
+    public RegistryClientSettings withChunkedUploads(long threshold, long chunk) {
+        return new RegistryClientSettings(insecureRegistries, caFiles, maxConnections, maxConnectionsPerHost,
+                connectTimeout, readTimeout, threshold, chunk, tagPageSize, userAgent);
+    }
+
+    public RegistryClientSettings withTagPageSize(int pageSize) {
+        return new RegistryClientSettings(insecureRegistries, caFiles, maxConnections, maxConnectionsPerHost,
+                connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, pageSize, userAgent);
+    }
+
+    public boolean isInsecure(String registry) {
+        return insecureRegistries.test(registry);
+    }
+}

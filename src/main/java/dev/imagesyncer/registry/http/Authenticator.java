@@ -1,0 +1,163 @@
+package dev.imagesyncer.registry.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.registry.ErrorCode;
+import dev.imagesyncer.registry.PermanentRegistryException;
+import dev.imagesyncer.registry.Repository;
+import dev.imagesyncer.registry.auth.AuthChallenge;
+import dev.imagesyncer.registry.auth.BearerToken;
+import dev.imagesyncer.registry.auth.CredentialSource;
+import dev.imagesyncer.registry.auth.Credentials;
+import dev.imagesyncer.registry.auth.Scope;
+import org.apache.hc.core5.net.URIBuilder;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers registry auth challenges: Basic credentials, or Docker token auth (GET the challenge's realm with the
+ * service and scopes, Basic credentials if there are any, then {@code Authorization: Bearer}). Remembers which
+ * scheme each host asked for, so later calls authenticate up front, and caches tokens per host and scope set
+ * until shortly before they expire.
+ */
+final class Authenticator {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The token spec's default lifetime when a token server does not say. */
+    private static final long DEFAULT_EXPIRES_IN_SECONDS = 60;
+
+    private final CredentialSource credentials;
+    private final Clock clock;
+    private final Map<String, AuthChallenge> challengeByHost = new ConcurrentHashMap<>();
+    private final Map<String, TokenSlot> tokens = new ConcurrentHashMap<>();
+
+    private final TokenRequestSender sender;
+
+    Authenticator(CredentialSource credentials, TokenRequestSender sender, Clock clock) {
+        this.credentials = credentials;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    /** Sends the GET to a token realm, outside the auth loop that registry calls go through. */
+    interface TokenRequestSender {
+        RegistryResponse get(URI uri, Optional<String> authorization) throws IOException;
+    }
+
+    /** The Authorization header to send before any challenge, from what this host asked for before. */
+    Optional<String> authorizationFor(Repository repository, Set<Scope> scopes) {
+        AuthChallenge known = challengeByHost.get(repository.apiHost());
+        if (known == null) {
+            return Optional.empty();
+        }
+        if (known.isBasic()) {
+            return credentials.find(repository).map(Credentials::basicAuthorization);
+        }
+        return Optional.of(slot(repository, known, scopes).token(false).authorization());
+    }
+
+    /**
+     * Answers a 401: the header to retry with, or empty when a retry cannot help (no credentials, or the
+     * same header was already refused).
+     */
+    Optional<String> answer(Repository repository, AuthChallenge challenge, Set<Scope> scopes, String refused) {
+        challengeByHost.put(repository.apiHost(), challenge);
+        String retryWith;
+        if (challenge.isBasic()) {
+            retryWith = credentials.find(repository).map(Credentials::basicAuthorization).orElse(null);
+        } else if (challenge.isBearer() && challenge.realm() != null) {
+            Set<Scope> wanted = new LinkedHashSet<>(scopes);
+            wanted.addAll(challenge.scopes());
+            retryWith = slot(repository, challenge, wanted).token(true).authorization();
+        } else {
+            retryWith = null;
+        }
+        return retryWith == null || retryWith.equals(refused) ? Optional.empty() : Optional.of(retryWith);
+    }
+
+    private TokenSlot slot(Repository repository, AuthChallenge challenge, Set<Scope> scopes) {
+        Set<String> sorted = new TreeSet<>();
+        scopes.forEach(scope -> sorted.add(scope.toString()));
+        String key = repository.apiHost() + " " + challenge.realm() + " " + challenge.service().orElse("") + " "
+                + String.join(" ", sorted);
+        return tokens.computeIfAbsent(key, k -> new TokenSlot(repository, challenge, sorted));
+    }
+
+    /** One cached token; a lock per slot so concurrent callers fetch it once. */
+    private final class TokenSlot {
+        private final Repository repository;
+        private final AuthChallenge challenge;
+        private final Set<String> scopes;
+        private BearerToken token;
+
+        TokenSlot(Repository repository, AuthChallenge challenge, Set<String> scopes) {
+            this.repository = repository;
+            this.challenge = challenge;
+            this.scopes = scopes;
+        }
+
+        synchronized BearerToken token(boolean refresh) {
+            Instant now = clock.instant();
+            if (token == null || refresh || !token.isUsableAt(now)) {
+                token = fetch(now);
+            }
+            return token;
+        }
+
+        private BearerToken fetch(Instant now) {
+            String operation = "GET token for " + repository + " from " + hostOf(challenge.realm());
+            URI uri;
+            try {
+                URIBuilder builder = new URIBuilder(challenge.realm())
+                        .addParameter("service", challenge.service().orElse(repository.apiHost()));
+                scopes.forEach(scope -> builder.addParameter("scope", scope));
+                uri = builder.build();
+            } catch (URISyntaxException e) {
+                throw new PermanentRegistryException(operation + ": invalid token realm", 0, ErrorCode.UNAUTHORIZED);
+            }
+            Optional<Credentials> user = credentials.find(repository);
+            try (RegistryResponse response = sender.get(uri, user.map(Credentials::basicAuthorization))) {
+                if (response.status() == 401 || response.status() == 403) {
+                    throw new PermanentRegistryException(operation + ": HTTP " + response.status() + ", "
+                            + user.map(c -> "the token server refused the credentials of user " + c.username())
+                            .orElse("anonymous access refused; give credentials for this registry"),
+                            response.status(), ErrorCode.UNAUTHORIZED);
+                }
+                if (response.status() != 200) {
+                    throw RegistryErrors.fromResponse(operation, response);
+                }
+                JsonNode json = JSON.readTree(response.readBody(1 << 20));
+                String value = json.path("token").asText("");
+                if (value.isEmpty()) {
+                    value = json.path("access_token").asText("");
+                }
+                if (value.isEmpty()) {
+                    throw new PermanentRegistryException(operation + ": the answer holds no token", 200,
+                            ErrorCode.UNAUTHORIZED);
+                }
+                long expiresIn = json.path("expires_in").asLong(DEFAULT_EXPIRES_IN_SECONDS);
+                return new BearerToken(value, now.plusSeconds(expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_SECONDS));
+            } catch (IOException e) {
+                throw RegistryErrors.fromIo(operation, e);
+            }
+        }
+    }
+
+    private static String hostOf(String realm) {
+        try {
+            return URI.create(realm).getAuthority();
+        } catch (IllegalArgumentException e) {
+            return "an invalid realm";
+        }
+    }
+}

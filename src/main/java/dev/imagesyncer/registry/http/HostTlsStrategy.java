@@ -1,0 +1,112 @@
+package dev.imagesyncer.registry.http;
+
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * TLS per host: certificates are verified against the JVM's CAs plus the given CA files, except for registries
+ * marked insecure, whose certificates and host names are not checked at all.
+ */
+final class HostTlsStrategy implements TlsSocketStrategy {
+
+    private final TlsSocketStrategy verified;
+    private final TlsSocketStrategy unverified;
+    private final Predicate<String> insecure;
+
+    HostTlsStrategy(List<Path> caFiles, Predicate<String> insecure) {
+        this.verified = new DefaultClientTlsStrategy(verifyingContext(caFiles));
+        this.unverified = new DefaultClientTlsStrategy(trustingContext(), HostnameVerificationPolicy.CLIENT,
+                NoopHostnameVerifier.INSTANCE);
+        this.insecure = insecure;
+    }
+
+    @Override
+    public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
+            throws IOException {
+        boolean skipVerification = insecure.test(target + ":" + port) || port == 443 && insecure.test(target);
+        return (skipVerification ? unverified : verified).upgrade(socket, target, port, attachment, context);
+    }
+
+    private static SSLContext verifyingContext(List<Path> caFiles) {
+        try {
+            if (caFiles.isEmpty()) {
+                return SSLContext.getDefault();
+            }
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            TrustManagerFactory jvmDefaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jvmDefaults.init((KeyStore) null);
+            int alias = 0;
+            for (TrustManager manager : jvmDefaults.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        trusted.setCertificateEntry("jvm-" + alias++, ca);
+                    }
+                }
+            }
+            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+            for (Path file : caFiles) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (Certificate ca : x509.generateCertificates(in)) {
+                        trusted.setCertificateEntry("file-" + alias++, ca);
+                    }
+                }
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read CA file: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load CA certificates " + caFiles + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext trustingContext() {
+        X509TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustAll}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create TLS context", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.imagesyncer.registry.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.registry.ErrorCode;
+import dev.imagesyncer.registry.PermanentRegistryException;
+import dev.imagesyncer.registry.RegistryException;
+import dev.imagesyncer.registry.TransientRegistryException;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Turns failed calls into typed exceptions: transient (I/O, 408, 429, 5xx) or permanent (other 4xx). */
+public final class RegistryErrors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BODY_LIMIT = 16 * 1024;
+    /** Never wait longer than this for a registry that asks us to come back later. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+    private RegistryErrors() {
+    }
+
+    /** Builds the exception for an unexpected answer from the OCI error body, and closes the response. */
+    public static RegistryException fromResponse(String operation, RegistryResponse response) {
+        try (response) {
+            int status = response.status();
+            String contentType = response.header("Content-Type").orElse("");
+            byte[] body = response.readBodyPrefix(BODY_LIMIT);
+            ErrorCode code = ErrorCode.UNKNOWN;
+            String detail = "";
+            JsonNode first = errorOf(body);
+            if (first != null) {
+                code = ErrorCode.of(first.path("code").asText(null));
+                detail = first.path("code").asText("") + ": " + first.path("message").asText("");
+            } else if (body.length > 0) {
+                detail = "unexpected non-JSON answer" + (contentType.isEmpty() ? "" : " (" + contentType + ")");
+            }
+            String message = operation + ": HTTP " + status + (detail.isEmpty() ? "" : " " + detail);
+            if (status == 429 || status == 408 || status >= 500) {
+                if (status == 429 && code == ErrorCode.UNKNOWN) {
+                    code = ErrorCode.TOOMANYREQUESTS;
+                }
+                Duration retryAfter = response.header("Retry-After").map(RegistryErrors::parseRetryAfter).orElse(null);
+                return new TransientRegistryException(message, status, code, retryAfter, null);
+            }
+            if (code == ErrorCode.UNKNOWN) {
+                code = switch (status) {
+                    case 401 -> ErrorCode.UNAUTHORIZED;
+                    case 403 -> ErrorCode.DENIED;
+                    default -> ErrorCode.UNKNOWN;
+                };
+            }
+            return new PermanentRegistryException(message, status, code);
+        }
+    }
+
+    /** Connection-level failures: a wrong host name or an untrusted certificate will not fix itself. */
+    public static RegistryException fromIo(String operation, IOException e) {
+        if (e instanceof UnknownHostException) {
+            return new PermanentRegistryException(operation + ": unknown host " + e.getMessage(), 0,
+                    ErrorCode.UNKNOWN, e);
+        }
+        if (e instanceof SSLException) {
+            return new PermanentRegistryException(operation + ": TLS failed (" + e.getMessage()
+                    + "); give the registry's CA certificate, or mark the registry insecure", 0, ErrorCode.UNKNOWN, e);
+        }
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new TransientRegistryException(operation + ": " + reason, 0, ErrorCode.UNKNOWN, null, e);
+    }
+
+    /** {@code Retry-After} as delta-seconds or an HTTP date, capped; null when unreadable. */
+    static Duration parseRetryAfter(String value) {
+        Duration wait;
+        try {
+            wait = Duration.ofSeconds(Long.parseLong(value.trim()));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                wait = Duration.between(Instant.now(), at.toInstant());
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+        if (wait.isNegative()) {
+            return Duration.ZERO;
+        }
+        return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+    }
+
+    private static JsonNode errorOf(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).trim();
+        if (!text.startsWith("{")) {
+            return null;
+        }
+        try {
+            JsonNode errors = JSON.readTree(text).path("errors");
+            return errors.isArray() && !errors.isEmpty() ? errors.get(0) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

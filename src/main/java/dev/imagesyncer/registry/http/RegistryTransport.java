@@ -1,0 +1,195 @@
+package dev.imagesyncer.registry.http;
+
+import dev.imagesyncer.registry.ErrorCode;
+import dev.imagesyncer.registry.PermanentRegistryException;
+import dev.imagesyncer.registry.RegistryClientSettings;
+import dev.imagesyncer.registry.Repository;
+import dev.imagesyncer.registry.auth.AuthChallenge;
+import dev.imagesyncer.registry.auth.CredentialSource;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Sends registry calls over one pooled Apache HttpClient shared by the whole run. It owns what every call needs:
+ * choosing https (or http for an insecure registry that has no TLS), answering auth challenges, and following
+ * redirects by hand so that {@code Authorization} never leaves the registry's origin.
+ */
+public final class RegistryTransport implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
+    private static final int MAX_REDIRECTS = 10;
+
+    private final RegistryClientSettings settings;
+    private final CloseableHttpClient http;
+    private final Authenticator authenticator;
+    private final Map<String, URI> baseUris = new ConcurrentHashMap<>();
+
+    public RegistryTransport(RegistryClientSettings settings, CredentialSource credentials) {
+        this(settings, credentials, System.getenv(), Clock.systemUTC());
+    }
+
+    RegistryTransport(RegistryClientSettings settings, CredentialSource credentials, Map<String, String> environment,
+                      Clock clock) {
+        this.settings = settings;
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(new HostTlsStrategy(settings.caFiles(), settings::isInsecure))
+                .setMaxConnTotal(settings.maxConnections())
+                .setMaxConnPerRoute(settings.maxConnectionsPerHost())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(settings.readTimeout()))
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .build())
+                .build();
+        this.http = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setRoutePlanner(new EnvironmentProxyPlanner(environment))
+                .setUserAgent(settings.userAgent())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+        this.authenticator = new Authenticator(credentials, this::sendTokenRequest, clock);
+    }
+
+    /**
+     * Sends a call and returns the answer, whatever its status; the caller checks the status and closes it.
+     * A 401 is answered once (from the challenge); GET and HEAD follow redirects.
+     *
+     * @throws dev.imagesyncer.registry.RegistryException when no answer arrives, or the auth or redirects fail
+     */
+    public RegistryResponse send(RegistryRequest request) {
+        URI base = baseUri(request.repository(), request.operation());
+        URI uri = base.resolve(request.target());
+        String authorization = authenticator.authorizationFor(request.repository(), request.scopes()).orElse(null);
+        boolean answeredChallenge = false;
+        boolean followRedirects = request.method().equals("GET") || request.method().equals("HEAD");
+        for (int hops = 0; ; ) {
+            boolean sameOrigin = sameOrigin(base, uri);
+            RegistryResponse response = execute(request, uri, sameOrigin ? authorization : null);
+            int status = response.status();
+            if (status == 401 && sameOrigin && !answeredChallenge && request.isReplayable()) {
+                Optional<String> retryWith = answerChallenge(request, response, authorization);
+                if (retryWith.isPresent()) {
+                    response.close();
+                    authorization = retryWith.get();
+                    answeredChallenge = true;
+                    continue;
+                }
+            }
+            if (followRedirects && isRedirect(status)) {
+                URI next = redirectTarget(request, response, uri);
+                response.close();
+                if (++hops > MAX_REDIRECTS) {
+                    throw new PermanentRegistryException(request.operation() + ": more than " + MAX_REDIRECTS
+                            + " redirects (a redirect loop?)", status, ErrorCode.UNKNOWN);
+                }
+                uri = next;
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private Optional<String> answerChallenge(RegistryRequest request, RegistryResponse response, String refused) {
+        return response.header("WWW-Authenticate").flatMap(AuthChallenge::parse)
+                .flatMap(challenge -> authenticator.answer(request.repository(), challenge, request.scopes(), refused));
+    }
+
+    private RegistryResponse execute(RegistryRequest request, URI uri, String authorization) {
+        ClassicRequestBuilder builder = ClassicRequestBuilder.create(request.method()).setUri(uri);
+        request.headers().forEach(builder::addHeader);
+        if (authorization != null) {
+            builder.addHeader("Authorization", authorization);
+        }
+        if (request.body() != null) {
+            builder.setEntity(request.body());
+        }
+        ClassicHttpRequest httpRequest = builder.build();
+        try {
+            ClassicHttpResponse response = http.executeOpen(null, httpRequest, null);
+            LOG.debug("{} {}{} -> {}", request.method(), uri.getAuthority(), uri.getPath(), response.getCode());
+            return new RegistryResponse(response, uri);
+        } catch (IOException e) {
+            throw RegistryErrors.fromIo(request.operation(), e);
+        }
+    }
+
+    private URI redirectTarget(RegistryRequest request, RegistryResponse response, URI from) {
+        String location = response.header("Location").orElseThrow(() -> new PermanentRegistryException(
+                request.operation() + ": redirect without a Location", response.status(), ErrorCode.UNKNOWN));
+        URI next = from.resolve(location);
+        if ("https".equals(from.getScheme()) && !"https".equals(next.getScheme())) {
+            throw new PermanentRegistryException(request.operation() + ": refusing a redirect from https to "
+                    + next.getScheme(), response.status(), ErrorCode.UNKNOWN);
+        }
+        return next;
+    }
+
+    /**
+     * https, unless the registry is insecure and does not speak TLS: then plain http, as image-syncer allows.
+     * Decided once per registry.
+     */
+    private URI baseUri(Repository repository, String operation) {
+        String host = repository.apiHost();
+        return baseUris.computeIfAbsent(host, h -> {
+            URI https = URI.create("https://" + h + "/");
+            if (!settings.isInsecure(repository.registry())) {
+                return https;
+            }
+            try (ClassicHttpResponse ping = http.executeOpen(null,
+                    ClassicRequestBuilder.get(https.resolve("/v2/")).build(), null)) {
+                LOG.debug("{} answers over https ({})", h, ping.getCode());
+                return https;
+            } catch (IOException noTls) {
+                LOG.debug("{} has no TLS ({}), using plain http", h, noTls.getClass().getSimpleName());
+                return URI.create("http://" + h + "/");
+            }
+        });
+    }
+
+    private RegistryResponse sendTokenRequest(URI uri, Optional<String> authorization) throws IOException {
+        ClassicRequestBuilder builder = ClassicRequestBuilder.get(uri);
+        authorization.ifPresent(value -> builder.addHeader("Authorization", value));
+        return new RegistryResponse(http.executeOpen(null, builder.build(), null), uri);
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
+                && effectivePort(a) == effectivePort(b);
+    }
+
+    private static int effectivePort(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+    }
+}

@@ -16,13 +16,18 @@ import java.util.Set;
 
 /**
  * Pushes one blob: a cross-repository mount when a source repository in the same registry is known, otherwise
- * an upload session (POST) filled by a monolithic PUT, or by PATCH chunks for large blobs. The content is
- * verified while it streams; on any failure the session is cancelled with DELETE.
+ * an upload session (POST) that receives the content and is closed by {@code PUT ?digest=}.
+ *
+ * <p>The content is hashed while it streams, and the last {@value #TAIL_BYTES} bytes travel in the closing PUT
+ * only after the digest checked out. Everything before them goes in one streamed PATCH (or in
+ * {@code Content-Range} chunks above the chunked-upload threshold), so when the content turns out wrong the
+ * session is still in a state the registry lets us cancel with DELETE: a registry (distribution 2.8 among
+ * them) refuses to cancel a session whose PUT was cut off mid-body. A blob no larger than the tail is one PUT.
  */
 final class BlobUploader {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobUploader.class);
-
+    static final int TAIL_BYTES = 256 * 1024;
     private static final ByteArrayEntity EMPTY = new ByteArrayEntity(new byte[0], null);
 
     private final RegistryTransport transport;
@@ -35,106 +40,128 @@ final class BlobUploader {
 
     BlobPushResult push(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         String operation = "push blob " + blob.digest() + " to " + target;
-        Set<Scope> pushScope = Set.of(Scope.push(target.path()));
-        String uploads = "/v2/" + target.path() + "/blobs/uploads/";
-        RegistryResponse session = mountFrom != null && mountFrom.registry().equals(target.registry())
-                ? tryMount(target, blob, mountFrom, operation)
-                : null;
-        if (session != null && session.status() == 201) {
-            session.close();
+        RegistryResponse started = startUpload(target, blob, mountFrom, operation);
+        if (started.status() == 201) {
+            started.close();
             return new BlobPushResult(true, 0);
         }
-        if (session == null) {
-            session = transport.send(RegistryRequest.of("POST", target, uploads, pushScope, operation).withBody(EMPTY));
-            if (session.status() != 202) {
-                throw RegistryErrors.fromResponse(operation, session);
-            }
-        }
-        String location;
-        long minChunk;
-        try (RegistryResponse started = session) {
-            location = location(started, operation);
-            minChunk = started.header("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L);
+        UploadSession session;
+        try (started) {
+            session = new UploadSession(target, operation, location(started, operation),
+                    started.header("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L));
         }
         try {
-            return new BlobPushResult(false, upload(target, blob, source, location, minChunk, operation));
+            return new BlobPushResult(false, session.upload(blob, source));
         } catch (RuntimeException e) {
-            cancel(target, location, operation);
+            session.cancel();
             throw e;
         }
     }
 
     /**
-     * Asks for a cross-repository mount: 201 means done, 202 means the registry started a normal upload session
-     * instead (continued by the caller). Any other answer returns null: the caller starts a plain upload.
+     * Starts the upload, with a cross-repository mount when there is a repository to mount from: its 201 means
+     * done (returned as is), its 202 a normal session. Any other answer to the mount falls back to a plain POST.
      */
-    private RegistryResponse tryMount(Repository target, Descriptor blob, Repository from, String operation) {
-        RegistryResponse mount = transport.send(RegistryRequest.of("POST", target, "/v2/" + target.path()
-                        + "/blobs/uploads/?mount=" + encode(blob.digest().toString()) + "&from=" + encode(from.path()),
-                Set.of(Scope.push(target.path()), Scope.pull(from.path())), operation).withBody(EMPTY));
-        if (mount.status() == 201 || mount.status() == 202 && mount.header("Location").isPresent()) {
-            return mount;
+    private RegistryResponse startUpload(Repository target, Descriptor blob, Repository mountFrom, String operation) {
+        String uploads = "/v2/" + target.path() + "/blobs/uploads/";
+        if (mountFrom != null && mountFrom.registry().equals(target.registry())) {
+            RegistryResponse mount = transport.send(RegistryRequest.of("POST", target, uploads + "?mount="
+                            + encode(blob.digest().toString()) + "&from=" + encode(mountFrom.path()),
+                    Set.of(Scope.push(target.path()), Scope.pull(mountFrom.path())), operation).withBody(EMPTY));
+            if (mount.status() == 201 || mount.status() == 202 && mount.header("Location").isPresent()) {
+                return mount;
+            }
+            LOG.debug("{}: mount from {} refused (HTTP {}), uploading", operation, mountFrom, mount.status());
+            mount.close();
         }
-        LOG.debug("{}: mount from {} refused (HTTP {}), uploading", operation, from, mount.status());
-        mount.close();
-        return null;
+        RegistryResponse started = transport.send(RegistryRequest.of("POST", target, uploads,
+                Set.of(Scope.push(target.path())), operation).withBody(EMPTY));
+        if (started.status() != 202) {
+            throw RegistryErrors.fromResponse(operation, started);
+        }
+        return started;
     }
 
-    private long upload(Repository target, Descriptor blob, BlobSource source, String location, long minChunk,
-                        String operation) {
-        Set<Scope> pushScope = Set.of(Scope.push(target.path()));
-        try (BlobStream stream = source.open()) {
-            long size = blob.size() >= 0 ? blob.size() : stream.length();
-            if (size < 0) {
-                throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
-            }
-            if (blob.size() >= 0 && stream.length() >= 0 && stream.length() != blob.size()) {
-                throw new DigestMismatchException(operation + ": the source serves " + stream.length()
-                        + " bytes, " + blob.size() + " announced");
-            }
-            Descriptor expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
-            VerifyingInputStream verifying = new VerifyingInputStream(stream.content(), expected, operation);
-            long chunk = size > settings.chunkedUploadThreshold() ? Math.max(settings.chunkSize(), minChunk) : size;
-            long offset = 0;
-            while (size - offset > chunk) {
-                RegistryResponse patched = transport.send(RegistryRequest.of("PATCH", target, location, pushScope,
-                                operation)
-                        .withHeader("Content-Range", offset + "-" + (offset + chunk - 1))
-                        .withBody(new BlobChunkEntity(verifying, chunk, false)));
-                if (patched.status() != 202) {
-                    throw RegistryErrors.fromResponse(operation, patched);
+    /** One upload session; {@code location} moves on with every answer, as the protocol requires. */
+    private final class UploadSession {
+        private final Repository target;
+        private final String operation;
+        private final long minChunk;
+        private final Set<Scope> pushScope;
+        private String location;
+
+        UploadSession(Repository target, String operation, String location, long minChunk) {
+            this.target = target;
+            this.operation = operation;
+            this.location = location;
+            this.minChunk = minChunk;
+            this.pushScope = Set.of(Scope.push(target.path()));
+        }
+
+        long upload(Descriptor blob, BlobSource source) {
+            try (BlobStream stream = source.open()) {
+                long size = blob.size() >= 0 ? blob.size() : stream.length();
+                if (size < 0) {
+                    throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
                 }
-                try (patched) {
-                    location = location(patched, operation);
+                if (blob.size() >= 0 && stream.length() >= 0 && stream.length() != blob.size()) {
+                    throw new DigestMismatchException(operation + ": the source serves " + stream.length()
+                            + " bytes, " + blob.size() + " announced");
                 }
-                offset += chunk;
+                Descriptor expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
+                VerifyingInputStream content = new VerifyingInputStream(stream.content(), expected, operation);
+                long body = size - Math.min(size, TAIL_BYTES);
+                boolean chunked = body > settings.chunkedUploadThreshold();
+                long chunk = chunked ? Math.max(settings.chunkSize(), minChunk) : body;
+                for (long offset = 0; offset < body; offset += chunk) {
+                    patch(content, offset, Math.min(chunk, body - offset), chunked);
+                }
+                commit(content, blob.digest(), size - body);
+                return size;
+            } catch (IOException e) {
+                throw RegistryErrors.fromIo(operation, e);
             }
+        }
+
+        private void patch(VerifyingInputStream content, long offset, long length, boolean withRange) {
+            RegistryRequest request = RegistryRequest.of("PATCH", target, location, pushScope, operation)
+                    .withBody(new BlobChunkEntity(content, length, false));
+            if (withRange) {
+                request = request.withHeader("Content-Range", offset + "-" + (offset + length - 1));
+            }
+            RegistryResponse patched = transport.send(request);
+            if (patched.status() != 202) {
+                throw RegistryErrors.fromResponse(operation, patched);
+            }
+            try (patched) {
+                location = location(patched, operation);
+            }
+        }
+
+        private void commit(VerifyingInputStream content, Digest digest, long tail) {
             String separator = location.contains("?") ? "&" : "?";
             RegistryResponse committed = transport.send(RegistryRequest.of("PUT", target,
-                            location + separator + "digest=" + encode(blob.digest().toString()), pushScope, operation)
-                    .withBody(new BlobChunkEntity(verifying, size - offset, true)));
+                            location + separator + "digest=" + encode(digest.toString()), pushScope, operation)
+                    .withBody(new BlobChunkEntity(content, tail, true)));
             if (committed.status() != 201) {
                 throw RegistryErrors.fromResponse(operation, committed);
             }
             try (committed) {
-                String stored = committed.header("Docker-Content-Digest").orElse(blob.digest().toString());
-                if (!stored.equals(blob.digest().toString())) {
+                String stored = committed.header("Docker-Content-Digest").orElse(digest.toString());
+                if (!stored.equals(digest.toString())) {
                     throw new DigestMismatchException(operation + ": the registry stored " + stored);
                 }
             }
-            return size;
-        } catch (IOException e) {
-            throw RegistryErrors.fromIo(operation, e);
         }
-    }
 
-    /** Cancels an upload session so the registry can drop what it received; failure to cancel is not an error. */
-    private void cancel(Repository target, String location, String operation) {
-        try (RegistryResponse ignored = transport.send(RegistryRequest.of("DELETE", target, location,
-                Set.of(Scope.push(target.path())), "cancel " + operation))) {
-            LOG.debug("{}: upload cancelled (HTTP {})", operation, ignored.status());
-        } catch (RegistryException e) {
-            LOG.debug("{}: cancelling the upload failed: {}", operation, e.getMessage());
+        /** Cancels the session so the registry drops what it received; failing to cancel is not an error. */
+        void cancel() {
+            try (RegistryResponse cancelled = transport.send(RegistryRequest.of("DELETE", target, location,
+                    pushScope, "cancel " + operation))) {
+                LOG.debug("{}: upload cancelled (HTTP {})", operation, cancelled.status());
+            } catch (RegistryException e) {
+                LOG.debug("{}: cancelling the upload failed: {}", operation, e.getMessage());
+            }
         }
     }
 

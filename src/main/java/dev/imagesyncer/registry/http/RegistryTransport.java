@@ -6,7 +6,9 @@ import dev.imagesyncer.registry.RegistryClientSettings;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.auth.AuthChallenge;
 import dev.imagesyncer.registry.auth.CredentialSource;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -37,6 +39,7 @@ public final class RegistryTransport implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
     private static final int MAX_REDIRECTS = 10;
+    private static final Timeout PROBE_TIMEOUT = Timeout.ofSeconds(10);
 
     private final RegistryClientSettings settings;
     private final CloseableHttpClient http;
@@ -80,7 +83,7 @@ public final class RegistryTransport implements Closeable {
      * @throws dev.imagesyncer.registry.RegistryException when no answer arrives, or the auth or redirects fail
      */
     public RegistryResponse send(RegistryRequest request) {
-        URI base = baseUri(request.repository(), request.operation());
+        URI base = baseUri(request.repository());
         URI uri = base.resolve(request.target());
         String authorization = authenticator.authorizationFor(request.repository(), request.scopes()).orElse(null);
         boolean answeredChallenge = false;
@@ -148,24 +151,28 @@ public final class RegistryTransport implements Closeable {
     }
 
     /**
-     * https, unless the registry is insecure and does not speak TLS: then plain http, as image-syncer allows.
-     * Decided once per registry.
+     * https, unless the registry is insecure and answers the registry API over plain http: then http, as
+     * image-syncer allows. Probing http first keeps this fast, since a plain-http server may never answer a
+     * TLS handshake. Decided once per registry.
      */
-    private URI baseUri(Repository repository, String operation) {
+    private URI baseUri(Repository repository) {
         String host = repository.apiHost();
         return baseUris.computeIfAbsent(host, h -> {
             URI https = URI.create("https://" + h + "/");
             if (!settings.isInsecure(repository.registry())) {
                 return https;
             }
-            try (ClassicHttpResponse ping = http.executeOpen(null,
-                    ClassicRequestBuilder.get(https.resolve("/v2/")).build(), null)) {
-                LOG.debug("{} answers over https ({})", h, ping.getCode());
-                return https;
-            } catch (IOException noTls) {
-                LOG.debug("{} has no TLS ({}), using plain http", h, noTls.getClass().getSimpleName());
-                return URI.create("http://" + h + "/");
+            HttpGet ping = new HttpGet("http://" + h + "/v2/");
+            ping.setConfig(RequestConfig.custom().setResponseTimeout(PROBE_TIMEOUT).build());
+            try (ClassicHttpResponse response = http.executeOpen(null, ping, null)) {
+                if (response.getCode() == 200 || response.getCode() == 401) {
+                    LOG.debug("{} answers over plain http ({})", h, response.getCode());
+                    return URI.create("http://" + h + "/");
+                }
+            } catch (IOException noPlainHttp) {
+                LOG.debug("{} has no plain http ({})", h, noPlainHttp.getClass().getSimpleName());
             }
+            return https;
         });
     }
 

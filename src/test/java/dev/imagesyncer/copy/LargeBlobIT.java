@@ -4,6 +4,7 @@ import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.testing.RegistryExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -29,14 +31,18 @@ class LargeBlobIT {
     @RegisterExtension
     static final RegistryExtension target = RegistryExtension.open();
 
+    @TempDir
+    Path work;
+
     @Test
     void copies_512_mib_with_a_64_mib_heap_and_the_target_holds_the_exact_bytes() throws Exception {
+        Path log = work.resolve("copy.log");
         Digest expected = LargeBlobCopy.digestOf(SIZE);
         Process copy = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
                 "-cp", System.getProperty("java.class.path"), LargeBlobCopy.class.getName(),
                 source.host(), target.host(), Long.toString(SIZE)))
-                .redirectErrorStream(true)
+                .redirectError(log.toFile())
                 .start();
         String output;
         try (InputStream out = copy.getInputStream()) {
@@ -44,7 +50,7 @@ class LargeBlobIT {
         }
         assertThat(copy.waitFor(5, TimeUnit.MINUTES)).isTrue();
 
-        assertThat(copy.exitValue()).as(output).isZero();
+        assertThat(copy.exitValue()).as(output + Files.readString(log)).isZero();
         assertThat(output).startsWith(expected + "\n").contains("max heap");
         assertThat(sha256OfTargetBlob(expected)).isEqualTo(expected);
     }

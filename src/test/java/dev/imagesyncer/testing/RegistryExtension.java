@@ -197,7 +197,8 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
                     awaitReady();
                     return;
                 } catch (IllegalStateException e) {
-                    boolean portTaken = !started.isAlive() && Files.readString(logFile()).contains("address already in use");
+                    boolean portTaken = !started.isAlive()
+                            && Files.readString(logFile()).contains("address already in use");
                     stopProcess();
                     if (!portTaken || attempt == 3) {
                         throw e;

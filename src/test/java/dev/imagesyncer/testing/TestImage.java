@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An image as exact bytes, made by {@link TestImages}.
+ * An image as exact bytes, made by {@link TestImages}. Being a record of arrays, {@code equals} compares the
+ * arrays by identity: compare {@link #digest()} or {@link #manifest()} contents instead.
  *
  * @param mediaType the manifest's media type (the {@code Content-Type} to push it with)
  * @param manifest  the exact manifest bytes to push

@@ -2,92 +2,191 @@ package dev.imagesyncer.copy;
 
 import dev.imagesyncer.registry.BlobPushResult;
 import dev.imagesyncer.registry.Descriptor;
+import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.ErrorCode;
 import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.Manifest;
+import dev.imagesyncer.registry.MediaTypes;
 import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.Repository;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Copies one image between registries in the order that keeps the target consistent at every moment: blobs
- * before the manifest that refers to them, child manifests (by digest) before their index, the tag last.
- * Manifests travel as the exact bytes the source served, so digests stay identical.
+ * before the manifests that refer to them, child manifests (by digest) before their index, the tag last.
+ * Manifests travel as the exact bytes the source served, so digests stay identical (a platform-filtered index
+ * is the one exception). Blobs are copied in parallel on the {@code transfers} executor, whose size bounds the
+ * transfers of the whole run, and at most once per target registry and run ({@link BlobLedger}).
  */
 public final class ImageCopier {
 
     private final RegistryClient client;
+    private final Executor transfers;
+    private final BlobLedger ledger;
 
-    public ImageCopier(RegistryClient client) {
+    public ImageCopier(RegistryClient client, Executor transfers, BlobLedger ledger) {
         this.client = client;
+        this.transfers = transfers;
+        this.ledger = ledger;
+    }
+
+    /** A copier that transfers blobs one after another on the calling thread. */
+    public ImageCopier(RegistryClient client) {
+        this(client, Runnable::run, new BlobLedger());
+    }
+
+    /** HEAD the source: its digest, media type and size; a missing image is a permanent error naming it. */
+    public Descriptor headSource(ImageReference source) {
+        return client.headManifest(source).orElseThrow(() -> new PermanentRegistryException(
+                "HEAD manifest " + source + ": manifest unknown at the source", 404, ErrorCode.MANIFEST_UNKNOWN));
+    }
+
+    public CopyResult copy(ImageReference source, ImageReference target, CopyOptions options) {
+        return copy(source, headSource(source), target, options);
     }
 
     /**
-     * Copies {@code source} to {@code target}. The target keeps the source's tag unless it names its own; with no
-     * tag anywhere (a source given by digest) the manifest is pushed by digest. Unless {@code force} is set,
-     * nothing is pushed when the target tag already points at the source digest.
+     * Copies {@code source} (whose HEAD answer is {@code head}) to {@code target}. The target keeps the source's
+     * tag unless it names its own; with no tag anywhere (a source given by digest) the manifest is pushed by
+     * digest. Unless forced, nothing is pushed when the target already has the wanted digest there.
      */
-    public CopyResult copy(ImageReference source, ImageReference target, boolean force) {
-        Descriptor head = client.headManifest(source).orElseThrow(() -> new PermanentRegistryException(
-                "copy " + source + ": manifest unknown at the source", 404, ErrorCode.MANIFEST_UNKNOWN));
+    public CopyResult copy(ImageReference source, Descriptor head, ImageReference target, CopyOptions options) {
         String targetTag = target.tag() != null ? target.tag() : source.tag();
-        if (targetTag != null && !force) {
-            boolean unchanged = client.headManifest(target.withTag(targetTag))
-                    .filter(existing -> existing.digest().equals(head.digest())).isPresent();
-            if (unchanged) {
-                return new CopyResult(source, target.withTag(targetTag), head.digest(), true, 0, 0, 0, 0, 0);
+        Manifest manifest = null;
+        String note = "";
+        if (options.platforms().isActive() && MediaTypes.isIndex(head.mediaType())) {
+            Manifest index = client.getManifest(source.withDigest(head.digest()));
+            Optional<Manifest> filtered = IndexFilter.apply(index, options.platforms());
+            if (filtered.isEmpty()) {
+                return CopyResult.skipped(source, target, head.digest(),
+                        "no entry of the index matches " + options.platforms());
+            }
+            manifest = filtered.get();
+            if (!manifest.digest().equals(index.digest())) {
+                note = "index filtered to " + options.platforms() + ": its digest differs from the source's "
+                        + index.digest();
             }
         }
-        Manifest manifest = client.getManifest(source.withDigest(head.digest()));
+        Digest wanted = manifest != null ? manifest.digest() : head.digest();
+        ImageReference copied = targetTag != null ? target.withTag(targetTag) : target.withDigest(wanted);
+        if (!options.force() && client.headManifest(copied)
+                .filter(existing -> existing.digest().equals(wanted)).isPresent()) {
+            return CopyResult.skipped(source, copied, wanted, "unchanged");
+        }
+        if (manifest == null) {
+            manifest = client.getManifest(source.withDigest(head.digest()));
+        }
         Tally tally = new Tally();
-        copyContent(manifest, source.repository(), target.repository(), tally);
-        client.putManifest(target.repository(), targetTag != null ? targetTag : manifest.digest().toString(), manifest);
-        tally.manifests++;
-        ImageReference copied = targetTag != null ? target.withTag(targetTag) : target.withDigest(manifest.digest());
-        return new CopyResult(source, copied, manifest.digest(), false, tally.copied, tally.mounted, tally.present,
-                tally.manifests, tally.bytes);
+        Repository from = source.repository();
+        Repository to = target.repository();
+        List<Manifest> children = missingChildren(manifest, from, to, options.platforms());
+        Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+        for (Manifest image : children.isEmpty() ? List.of(manifest) : children) {
+            image.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob));
+        }
+        copyBlobs(blobs.values(), from, to, tally);
+        for (Manifest child : children) {
+            client.putManifest(to, child.digest().toString(), child);
+            tally.manifests.incrementAndGet();
+        }
+        client.putManifest(to, targetTag != null ? targetTag : manifest.digest().toString(), manifest);
+        tally.manifests.incrementAndGet();
+        return new CopyResult(source, copied, manifest.digest(), false, note, tally.copied.get(),
+                tally.mounted.get(), tally.present.get(), tally.manifests.get(), tally.bytes.get());
     }
 
-    /** Everything {@code manifest} refers to, pushed into the target: children of an index, blobs of an image. */
-    private void copyContent(Manifest manifest, Repository from, Repository to, Tally tally) {
+    /** The child manifests of an index that the target does not have yet; empty for an image manifest. */
+    private List<Manifest> missingChildren(Manifest manifest, Repository from, Repository to, PlatformFilter filter) {
+        List<Manifest> missing = new ArrayList<>();
         for (Descriptor child : manifest.children()) {
-            if (client.headManifest(new ImageReference(to, null, child.digest())).isPresent()) {
+            if (!filter.matches(child.platform())
+                    || client.headManifest(new ImageReference(to, null, child.digest())).isPresent()) {
                 continue;
             }
-            Manifest childManifest = client.getManifest(new ImageReference(from, null, child.digest()));
-            copyContent(childManifest, from, to, tally);
-            client.putManifest(to, child.digest().toString(), childManifest);
-            tally.manifests++;
+            missing.add(client.getManifest(new ImageReference(from, null, child.digest())));
         }
-        for (Descriptor blob : manifest.blobs()) {
-            copyBlob(blob, from, to, tally);
+        return missing;
+    }
+
+    private void copyBlobs(Iterable<Descriptor> blobs, Repository from, Repository to, Tally tally) {
+        List<CompletableFuture<Void>> copies = new ArrayList<>();
+        for (Descriptor blob : blobs) {
+            if (!blob.isForeign()) {
+                copies.add(CompletableFuture.runAsync(() -> copyBlob(blob, from, to, tally), transfers));
+            }
+        }
+        try {
+            CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
     private void copyBlob(Descriptor blob, Repository from, Repository to, Tally tally) {
-        if (blob.isForeign()) {
+        BlobLedger.Claim claim = ledger.claim(to.registry(), blob.digest());
+        if (!claim.isOwner()) {
+            Optional<Repository> landedIn = awaitLanding(claim);
+            if (landedIn.filter(to::equals).isPresent()) {
+                tally.present.incrementAndGet();
+                return;
+            }
+            push(blob, from, to, landedIn.orElse(null), tally);
             return;
         }
-        if (client.blobExists(to, blob.digest())) {
-            tally.present++;
-            return;
-        }
-        Repository mountFrom = from.registry().equals(to.registry()) ? from : null;
-        BlobPushResult pushed = client.pushBlob(to, blob, () -> client.openBlob(from, blob.digest()), mountFrom);
-        if (pushed.mounted()) {
-            tally.mounted++;
-        } else {
-            tally.copied++;
-            tally.bytes += pushed.bytes();
+        try {
+            if (client.blobExists(to, blob.digest())) {
+                tally.present.incrementAndGet();
+            } else {
+                push(blob, from, to, null, tally);
+            }
+            claim.landed(to);
+        } catch (RuntimeException e) {
+            claim.failed();
+            throw e;
         }
     }
 
-    /** Counts for one copy; confined to the thread running it. */
+    /** Mounts from {@code mountFrom} (another target repository) or the source when in the same registry. */
+    private void push(Descriptor blob, Repository from, Repository to, Repository mountFrom, Tally tally) {
+        Repository mount = mountFrom != null ? mountFrom : (from.registry().equals(to.registry()) ? from : null);
+        BlobPushResult pushed = client.pushBlob(to, blob, () -> client.openBlob(from, blob.digest()), mount);
+        if (pushed.mounted()) {
+            tally.mounted.incrementAndGet();
+        } else {
+            tally.copied.incrementAndGet();
+            tally.bytes.addAndGet(pushed.bytes());
+        }
+    }
+
+    private static Optional<Repository> awaitLanding(BlobLedger.Claim claim) {
+        try {
+            return claim.awaitLanding();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Counts for one copy; blob copies update it from several threads. */
     private static final class Tally {
-        int copied;
-        int mounted;
-        int present;
-        int manifests;
-        long bytes;
+        final AtomicInteger copied = new AtomicInteger();
+        final AtomicInteger mounted = new AtomicInteger();
+        final AtomicInteger present = new AtomicInteger();
+        final AtomicInteger manifests = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
     }
 }

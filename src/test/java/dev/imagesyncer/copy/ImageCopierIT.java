@@ -64,7 +64,7 @@ class ImageCopierIT {
         };
         RegistrySeeder.of(source).push(repository, "v1", image);
 
-        CopyResult result = copier.copy(ref(source, repository + ":v1"), ref(target, repository), false);
+        CopyResult result = copier.copy(ref(source, repository + ":v1"), ref(target, repository), CopyOptions.DEFAULT);
 
         assertThat(result.skipped()).isFalse();
         assertThat(result.digest()).hasToString(image.digest());
@@ -89,10 +89,10 @@ class ImageCopierIT {
     void an_unchanged_image_is_skipped_unless_forced() {
         TestImage image = TestImages.dockerV2(1, 512);
         RegistrySeeder.of(source).push("lab/unchanged", "v1", image);
-        copier.copy(ref(source, "lab/unchanged:v1"), ref(target, "lab/unchanged"), false);
+        copier.copy(ref(source, "lab/unchanged:v1"), ref(target, "lab/unchanged"), CopyOptions.DEFAULT);
 
-        CopyResult again = copier.copy(ref(source, "lab/unchanged:v1"), ref(target, "lab/unchanged"), false);
-        CopyResult forced = copier.copy(ref(source, "lab/unchanged:v1"), ref(target, "lab/unchanged"), true);
+        CopyResult again = copier.copy(ref(source, "lab/unchanged:v1"), ref(target, "lab/unchanged"), CopyOptions.DEFAULT);
+        CopyResult forced = copier.copy(ref(source, "lab/unchanged:v1"), ref(target, "lab/unchanged"), new CopyOptions(true, PlatformFilter.NONE));
 
         assertThat(again.skipped()).isTrue();
         assertThat(again.manifestsPushed()).isZero();
@@ -107,9 +107,8 @@ class ImageCopierIT {
         TestImage image = TestImages.ociManifest(1, 256);
         RegistrySeeder.of(source).push("lab/rename", "v1", image);
 
-        CopyResult renamed = copier.copy(ref(source, "lab/rename:v1"), ref(target, "mirror/rename:stable"), false);
-        CopyResult byDigest = copier.copy(ref(source, "lab/rename@" + image.digest()), ref(target, "mirror/bydigest"),
-                false);
+        CopyResult renamed = copier.copy(ref(source, "lab/rename:v1"), ref(target, "mirror/rename:stable"), CopyOptions.DEFAULT);
+        CopyResult byDigest = copier.copy(ref(source, "lab/rename@" + image.digest()), ref(target, "mirror/bydigest"), CopyOptions.DEFAULT);
 
         assertThat(renamed.target()).hasToString(target.host() + "/mirror/rename:stable");
         assertThat(Skopeo.inspectRaw(target, "mirror/rename:stable")).isEqualTo(image.manifest());
@@ -123,7 +122,7 @@ class ImageCopierIT {
         RegistrySeeder.of(source).push("lab/ordered", "v1", index);
         try (RegistryFront front = RegistryFront.of(target);
              RegistryClient viaFront = RegistryClients.forEndpoints(source, front)) {
-            new ImageCopier(viaFront).copy(ref(source, "lab/ordered:v1"), ref(front, "lab/ordered"), false);
+            new ImageCopier(viaFront).copy(ref(source, "lab/ordered:v1"), ref(front, "lab/ordered"), CopyOptions.DEFAULT);
 
             List<String> writes = front.requests().stream()
                     .filter(r -> r.method().equals("PUT"))
@@ -149,7 +148,7 @@ class ImageCopierIT {
         TestImage image = TestImages.dockerV2(2, 4096);
         RegistrySeeder.of(target).push("lab/mount-from", "v1", image);
 
-        CopyResult result = copier.copy(ref(target, "lab/mount-from:v1"), ref(target, "lab/mount-to"), false);
+        CopyResult result = copier.copy(ref(target, "lab/mount-from:v1"), ref(target, "lab/mount-to"), CopyOptions.DEFAULT);
 
         assertThat(result.blobsMounted()).isEqualTo(image.blobs().size());
         assertThat(result.blobsCopied()).isZero();
@@ -166,7 +165,7 @@ class ImageCopierIT {
              RegistryClient viaFront = RegistryClients.forEndpoints(corrupting, target)) {
 
             assertThatThrownBy(() -> new ImageCopier(viaFront)
-                    .copy(ref(corrupting, "lab/corrupt:v1"), ref(target, "lab/corrupt"), false))
+                    .copy(ref(corrupting, "lab/corrupt:v1"), ref(target, "lab/corrupt"), CopyOptions.DEFAULT))
                     .isInstanceOf(DigestMismatchException.class)
                     .hasMessageContaining(layer);
         }
@@ -177,7 +176,7 @@ class ImageCopierIT {
 
     @Test
     void a_missing_source_image_is_a_permanent_error_naming_it() {
-        assertThatThrownBy(() -> copier.copy(ref(source, "lab/nothing:v9"), ref(target, "lab/nothing"), false))
+        assertThatThrownBy(() -> copier.copy(ref(source, "lab/nothing:v9"), ref(target, "lab/nothing"), CopyOptions.DEFAULT))
                 .isInstanceOf(PermanentRegistryException.class)
                 .hasMessageContaining(source.host() + "/lab/nothing:v9")
                 .satisfies(e -> assertThat(((PermanentRegistryException) e).code()).isEqualTo(ErrorCode.MANIFEST_UNKNOWN));

@@ -1,5 +1,6 @@
 package dev.imagesyncer.registry;
 
+import dev.imagesyncer.copy.CopyOptions;
 import dev.imagesyncer.copy.CopyResult;
 import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.registry.auth.Credentials;
@@ -53,7 +54,7 @@ class RegistryAuthIT {
         RegistrySeeder.of(open).push("lab/basic", "v1", image);
 
         try (RegistryClient client = RegistryClients.forEndpoints(open, basicTls)) {
-            CopyResult result = new ImageCopier(client).copy(ref(open, "lab/basic:v1"), ref(basicTls, "lab/basic"), false);
+            CopyResult result = new ImageCopier(client).copy(ref(open, "lab/basic:v1"), ref(basicTls, "lab/basic"), CopyOptions.DEFAULT);
 
             assertThat(result.digest()).hasToString(image.digest());
         }
@@ -102,9 +103,9 @@ class RegistryAuthIT {
         try (RegistryClient client = RegistryClients.forEndpoints(open, token)) {
             ImageCopier copier = new ImageCopier(client);
 
-            copier.copy(ref(open, "lab/src:v1"), ref(token, "lab/tok"), false);
+            copier.copy(ref(open, "lab/src:v1"), ref(token, "lab/tok"), CopyOptions.DEFAULT);
             List<TokenServer.TokenRequest> afterFirst = tokens.requests();
-            copier.copy(ref(open, "lab/src:v2"), ref(token, "lab/tok"), false);
+            copier.copy(ref(open, "lab/src:v2"), ref(token, "lab/tok"), CopyOptions.DEFAULT);
             List<TokenServer.TokenRequest> afterSecond = tokens.requests();
 
             assertThat(afterFirst).isNotEmpty().allSatisfy(r -> assertThat(r.username()).isEqualTo("carol"));
@@ -113,7 +114,7 @@ class RegistryAuthIT {
             assertThat(afterSecond).as("the second image reuses the cached tokens").hasSameSizeAs(afterFirst);
 
             tokens.clearRequests();
-            CopyResult mounted = copier.copy(ref(token, "lab/tok:v1"), ref(token, "lab/tok-mirror"), false);
+            CopyResult mounted = copier.copy(ref(token, "lab/tok:v1"), ref(token, "lab/tok-mirror"), CopyOptions.DEFAULT);
 
             assertThat(mounted.blobsMounted()).isEqualTo(first.blobs().size());
             assertThat(tokens.requests()).extracting(TokenServer.TokenRequest::scopes)
@@ -144,8 +145,7 @@ class RegistryAuthIT {
         RegistrySeeder.of(open).push("lab/denied", "v1", TestImages.dockerV2(1, 64));
         tokens.denyAction("lab/denied", "push");
         try (RegistryClient client = RegistryClients.forEndpoints(open, token)) {
-            assertThatThrownBy(() -> new ImageCopier(client).copy(ref(open, "lab/denied:v1"), ref(token, "lab/denied"),
-                    false))
+            assertThatThrownBy(() -> new ImageCopier(client).copy(ref(open, "lab/denied:v1"), ref(token, "lab/denied"), CopyOptions.DEFAULT))
                     .isInstanceOf(PermanentRegistryException.class)
                     .hasMessageContaining(token.host() + "/lab/denied")
                     .satisfies(e -> assertThat(((RegistryException) e).status()).isEqualTo(401));
@@ -160,7 +160,7 @@ class RegistryAuthIT {
              RegistryClient client = RegistryClients.forEndpoints(redirecting, open)) {
 
             CopyResult result = new ImageCopier(client)
-                    .copy(ref(redirecting, "lab/redirected:v1"), ref(open, "lab/redirected"), false);
+                    .copy(ref(redirecting, "lab/redirected:v1"), ref(open, "lab/redirected"), CopyOptions.DEFAULT);
 
             assertThat(result.blobsCopied()).isEqualTo(image.blobs().size());
             assertThat(redirecting.redirectTargetRequests()).hasSize(image.blobs().size())

@@ -1,0 +1,66 @@
+package dev.imagesyncer.copy;
+
+import dev.imagesyncer.registry.Platform;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * image-syncer's {@code --os} / {@code --arch} filters for the entries of an index. A pattern matches a value when
+ * equal to it, or when it is {@code value:detail} and the detail equals the entry's {@code os.version} (for an
+ * OS) or {@code variant} (for an architecture): {@code linux} matches every Linux entry, {@code arm:v7} only
+ * ARMv7. Patterns of one kind are alternatives; OS and architecture must both match. An entry that does not
+ * state its OS (or architecture) is not filtered on it.
+ */
+public record PlatformFilter(List<String> osPatterns, List<String> archPatterns) {
+
+    public static final PlatformFilter NONE = new PlatformFilter(List.of(), List.of());
+
+    public PlatformFilter {
+        osPatterns = List.copyOf(osPatterns);
+        archPatterns = List.copyOf(archPatterns);
+    }
+
+    /** Builds a filter from repeated flags, each of which may also hold a comma-separated list. */
+    public static PlatformFilter of(Collection<String> os, Collection<String> arch) {
+        return new PlatformFilter(split(os), split(arch));
+    }
+
+    public boolean isActive() {
+        return !osPatterns.isEmpty() || !archPatterns.isEmpty();
+    }
+
+    public boolean matches(Platform platform) {
+        if (platform == null) {
+            return true;
+        }
+        return matchesAny(osPatterns, platform.os(), platform.osVersion())
+                && matchesAny(archPatterns, platform.architecture(), platform.variant());
+    }
+
+    private static boolean matchesAny(List<String> patterns, String value, String detail) {
+        if (patterns.isEmpty() || value == null || value.isEmpty()) {
+            return true;
+        }
+        for (String pattern : patterns) {
+            if (pattern.equals(value) || pattern.equals(value + ":" + detail)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> split(Collection<String> values) {
+        return values.stream()
+                .flatMap(value -> Arrays.stream(value.split(",")))
+                .map(String::trim)
+                .filter(value -> !value.isEmpty())
+                .toList();
+    }
+
+    @Override
+    public String toString() {
+        return "os=" + osPatterns + " arch=" + archPatterns;
+    }
+}

@@ -90,11 +90,11 @@ public final class ImageCopier {
         Tally tally = new Tally();
         Repository from = source.repository();
         Repository to = target.repository();
-        List<Manifest> children = missingChildren(manifest, from, to, options.platforms());
+        List<Manifest> children = new ArrayList<>();
+        collectMissingChildren(manifest, from, to, options.platforms(), children);
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
-        for (Manifest image : children.isEmpty() ? List.of(manifest) : children) {
-            image.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob));
-        }
+        manifest.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob));
+        children.forEach(child -> child.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob)));
         copyBlobs(blobs.values(), from, to, tally);
         for (Manifest child : children) {
             client.putManifest(to, child.digest().toString(), child);
@@ -106,17 +106,21 @@ public final class ImageCopier {
                 tally.mounted.get(), tally.present.get(), tally.manifests.get(), tally.bytes.get());
     }
 
-    /** The child manifests of an index that the target does not have yet; empty for an image manifest. */
-    private List<Manifest> missingChildren(Manifest manifest, Repository from, Repository to, PlatformFilter filter) {
-        List<Manifest> missing = new ArrayList<>();
+    /**
+     * The manifests under an index that the target does not have yet, each after its own children (nested
+     * indexes included): the order to push them in. Nothing for an image manifest.
+     */
+    private void collectMissingChildren(Manifest manifest, Repository from, Repository to, PlatformFilter filter,
+                                        List<Manifest> missing) {
         for (Descriptor child : manifest.children()) {
             if (!filter.matches(child.platform())
                     || client.headManifest(new ImageReference(to, null, child.digest())).isPresent()) {
                 continue;
             }
-            missing.add(client.getManifest(new ImageReference(from, null, child.digest())));
+            Manifest childManifest = client.getManifest(new ImageReference(from, null, child.digest()));
+            collectMissingChildren(childManifest, from, to, filter, missing);
+            missing.add(childManifest);
         }
-        return missing;
     }
 
     private void copyBlobs(Iterable<Descriptor> blobs, Repository from, Repository to, Tally tally) {

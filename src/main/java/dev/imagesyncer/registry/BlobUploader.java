@@ -47,8 +47,7 @@ final class BlobUploader {
         }
         UploadSession session;
         try (started) {
-            session = new UploadSession(target, operation, location(started, operation),
-                    started.header("OCI-Chunk-Min-Length").map(Long::parseLong).orElse(0L));
+            session = new UploadSession(target, operation, location(started, operation), minChunkLength(started));
         }
         try {
             return new BlobPushResult(false, session.upload(blob, source));
@@ -65,14 +64,10 @@ final class BlobUploader {
     private RegistryResponse startUpload(Repository target, Descriptor blob, Repository mountFrom, String operation) {
         String uploads = "/v2/" + target.path() + "/blobs/uploads/";
         if (mountFrom != null && mountFrom.registry().equals(target.registry())) {
-            RegistryResponse mount = transport.send(RegistryRequest.of("POST", target, uploads + "?mount="
-                            + encode(blob.digest().toString()) + "&from=" + encode(mountFrom.path()),
-                    Set.of(Scope.push(target.path()), Scope.pull(mountFrom.path())), operation).withBody(EMPTY));
-            if (mount.status() == 201 || mount.status() == 202 && mount.header("Location").isPresent()) {
+            RegistryResponse mount = tryMount(target, blob, mountFrom, operation);
+            if (mount != null) {
                 return mount;
             }
-            LOG.debug("{}: mount from {} refused (HTTP {}), uploading", operation, mountFrom, mount.status());
-            mount.close();
         }
         RegistryResponse started = transport.send(RegistryRequest.of("POST", target, uploads,
                 Set.of(Scope.push(target.path())), operation).withBody(EMPTY));
@@ -80,6 +75,25 @@ final class BlobUploader {
             throw RegistryErrors.fromResponse(operation, started);
         }
         return started;
+    }
+
+    /** The mount's answer when it mounted (201) or opened a session (202); null when refused in any way. */
+    private RegistryResponse tryMount(Repository target, Descriptor blob, Repository from, String operation) {
+        RegistryResponse mount;
+        try {
+            mount = transport.send(RegistryRequest.of("POST", target, "/v2/" + target.path() + "/blobs/uploads/?mount="
+                            + encode(blob.digest().toString()) + "&from=" + encode(from.path()),
+                    Set.of(Scope.push(target.path()), Scope.pull(from.path())), operation).withBody(EMPTY));
+        } catch (PermanentRegistryException refused) {
+            LOG.debug("{}: mount from {} refused ({}), uploading", operation, from, refused.getMessage());
+            return null;
+        }
+        if (mount.status() == 201 || mount.status() == 202 && mount.header("Location").isPresent()) {
+            return mount;
+        }
+        LOG.debug("{}: mount from {} refused (HTTP {}), uploading", operation, from, mount.status());
+        mount.close();
+        return null;
     }
 
     /** One upload session; {@code location} moves on with every answer, as the protocol requires. */
@@ -99,28 +113,42 @@ final class BlobUploader {
         }
 
         long upload(Descriptor blob, BlobSource source) {
-            try (BlobStream stream = source.open()) {
-                long size = blob.size() >= 0 ? blob.size() : stream.length();
-                if (size < 0) {
-                    throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
-                }
-                if (blob.size() >= 0 && stream.length() >= 0 && stream.length() != blob.size()) {
-                    throw new DigestMismatchException(operation + ": the source serves " + stream.length()
-                            + " bytes, " + blob.size() + " announced");
-                }
-                Descriptor expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
-                VerifyingInputStream content = new VerifyingInputStream(stream.content(), expected, operation);
-                long body = size - Math.min(size, TAIL_BYTES);
-                boolean chunked = body > settings.chunkedUploadThreshold();
-                long chunk = chunked ? Math.max(settings.chunkSize(), minChunk) : body;
-                for (long offset = 0; offset < body; offset += chunk) {
-                    patch(content, offset, Math.min(chunk, body - offset), chunked);
-                }
-                commit(content, blob.digest(), size - body);
+            BlobStream stream = source.open();
+            boolean complete = false;
+            try {
+                long size = send(blob, stream);
+                complete = true;
                 return size;
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
+            } finally {
+                if (complete) {
+                    closeQuietly(stream);
+                } else {
+                    stream.abort();
+                }
             }
+        }
+
+        private long send(Descriptor blob, BlobStream stream) throws IOException {
+            long size = blob.size() >= 0 ? blob.size() : stream.length();
+            if (size < 0) {
+                throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
+            }
+            if (blob.size() >= 0 && stream.length() >= 0 && stream.length() != blob.size()) {
+                throw new DigestMismatchException(operation + ": the source serves " + stream.length()
+                        + " bytes, " + blob.size() + " announced");
+            }
+            Descriptor expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
+            VerifyingInputStream content = new VerifyingInputStream(stream.content(), expected, operation);
+            long body = size - Math.min(size, TAIL_BYTES);
+            boolean chunked = body > settings.chunkedUploadThreshold();
+            long chunk = chunked ? Math.max(settings.chunkSize(), minChunk) : body;
+            for (long offset = 0; offset < body; offset += chunk) {
+                patch(content, offset, Math.min(chunk, body - offset), chunked);
+            }
+            commit(content, blob.digest(), size - body);
+            return size;
         }
 
         private void patch(VerifyingInputStream content, long offset, long length, boolean withRange) {
@@ -165,11 +193,34 @@ final class BlobUploader {
         }
     }
 
+    /** A blob that reached the registry stays a success even if releasing its download fails. */
+    private static void closeQuietly(BlobStream stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.debug("releasing a finished download failed: {}", e.getMessage());
+        }
+    }
+
+    /** The registry's {@code OCI-Chunk-Min-Length}; an unreadable value is ignored rather than fatal. */
+    private static long minChunkLength(RegistryResponse response) {
+        try {
+            return response.header("OCI-Chunk-Min-Length").map(String::trim).map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** The session URL to continue with, resolved against the URL that handed it out; used exactly as given. */
     private static String location(RegistryResponse response, String operation) {
         String location = response.header("Location").orElseThrow(() -> new PermanentRegistryException(
                 operation + ": the registry gave no upload Location", response.status(), ErrorCode.BLOB_UPLOAD_INVALID));
-        return response.uri().resolve(location).toString();
+        try {
+            return response.uri().resolve(location).toString();
+        } catch (IllegalArgumentException e) {
+            throw new PermanentRegistryException(operation + ": the registry gave an invalid upload Location",
+                    response.status(), ErrorCode.BLOB_UPLOAD_INVALID);
+        }
     }
 
     private static String encode(String value) {

@@ -16,9 +16,11 @@ public record Descriptor(String mediaType, Digest digest, long size, Platform pl
         return new Descriptor(mediaType, digest, size, null, List.of());
     }
 
-    /** Foreign (non-distributable) layers are fetched by clients from their URLs and never pushed to a registry. */
+    /**
+     * Foreign (non-distributable) layers are fetched by clients from their URLs and never pushed to a registry.
+     * The media type says so; {@code urls} alone does not (OCI allows them on ordinary layers as extra sources).
+     */
     public boolean isForeign() {
-        return !urls.isEmpty() || mediaType != null && mediaType.contains(".foreign.")
-                || mediaType != null && mediaType.contains("nondistributable");
+        return mediaType != null && (mediaType.contains(".foreign.") || mediaType.contains("nondistributable"));
     }
 }

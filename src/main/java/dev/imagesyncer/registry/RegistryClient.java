@@ -15,6 +15,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +62,7 @@ public final class RegistryClient implements Closeable {
             }
             return Optional.of(Descriptor.of(
                     MediaTypes.withoutParameters(response.header("Content-Type").orElse(null)),
-                    Digest.parse(digest.get()), response.contentLength()));
+                    digestHeader(operation, digest.get()), response.contentLength()));
         }
     }
 
@@ -87,7 +88,7 @@ public final class RegistryClient implements Closeable {
             }
             String mediaType = mediaTypeOf(operation, response, bytes);
             Digest computed = Digest.sha256(bytes);
-            Optional<Digest> served = response.header("Docker-Content-Digest").map(Digest::parse);
+            Optional<Digest> served = response.header("Docker-Content-Digest").map(d -> digestHeader(operation, d));
             if (mediaType.equals(MediaTypes.DOCKER_MANIFEST_V1_SIGNED)) {
                 // signed schema1 is digested without its signatures: trust the registry's digest
                 return new Manifest(bytes, mediaType, served.orElse(image.digest() != null ? image.digest() : computed));
@@ -121,7 +122,7 @@ public final class RegistryClient implements Closeable {
             if (response.status() != 201) {
                 throw RegistryErrors.fromResponse(operation, response);
             }
-            Optional<Digest> stored = response.header("Docker-Content-Digest").map(Digest::parse);
+            Optional<Digest> stored = response.header("Docker-Content-Digest").map(d -> digestHeader(operation, d));
             if (stored.isPresent() && !stored.get().equals(manifest.digest())
                     && !MediaTypes.isSchema1(manifest.mediaType())) {
                 throw new DigestMismatchException(operation + ": the registry stored " + stored.get()
@@ -154,9 +155,9 @@ public final class RegistryClient implements Closeable {
             throw RegistryErrors.fromResponse(operation, response);
         }
         try {
-            return new BlobStream(response.body(), response.contentLength(), response);
+            return new BlobStream(response, response.body(), response.contentLength());
         } catch (IOException e) {
-            response.close();
+            response.abort();
             throw RegistryErrors.fromIo(operation, e);
         }
     }
@@ -174,8 +175,13 @@ public final class RegistryClient implements Closeable {
     public List<String> listTags(Repository repository) {
         String operation = "list tags of " + repository;
         List<String> tags = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
         String next = "/v2/" + repository.path() + "/tags/list?n=" + settings.tagPageSize();
         while (next != null) {
+            if (!visited.add(next)) {
+                throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
+                        200, ErrorCode.UNKNOWN);
+            }
             try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
                     Set.of(Scope.pull(repository.path())), operation))) {
                 if (response.status() != 200) {
@@ -190,6 +196,15 @@ public final class RegistryClient implements Closeable {
             }
         }
         return tags;
+    }
+
+    private static Digest digestHeader(String operation, String value) {
+        try {
+            return Digest.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentRegistryException(operation + ": the registry sent an invalid Docker-Content-Digest: "
+                    + e.getMessage(), 0, ErrorCode.DIGEST_INVALID);
+        }
     }
 
     private static RegistryRequest manifestRequest(String method, ImageReference image, String operation) {

@@ -58,6 +58,11 @@ public record RegistryClientSettings(
                 connectTimeout, readTimeout, threshold, chunk, tagPageSize, userAgent);
     }
 
+    public RegistryClientSettings withConnections(int total, int perHost) {
+        return new RegistryClientSettings(insecureRegistries, caFiles, total, perHost, connectTimeout, readTimeout,
+                chunkedUploadThreshold, chunkSize, tagPageSize, userAgent);
+    }
+
     public RegistryClientSettings withTagPageSize(int pageSize) {
         return new RegistryClientSettings(insecureRegistries, caFiles, maxConnections, maxConnectionsPerHost,
                 connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, pageSize, userAgent);

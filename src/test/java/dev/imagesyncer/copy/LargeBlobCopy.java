@@ -34,7 +34,7 @@ public final class LargeBlobCopy {
         RegistryClientSettings settings = RegistryClientSettings.defaults()
                 .withInsecureRegistries(Set.of(args[0], args[1]));
         try (RegistryClient client = new RegistryClient(settings, CredentialSource.NONE)) {
-            client.pushBlob(source, blob, () -> new BlobStream(new GeneratedBlob(size, SEED), size, () -> { }), null);
+            client.pushBlob(source, blob, () -> BlobStream.of(new GeneratedBlob(size, SEED), size), null);
             client.pushBlob(target, blob, () -> client.openBlob(source, digest), null);
         }
         System.out.println(digest);

@@ -45,7 +45,7 @@ class RegistryClientIT {
              RegistryClient client = RegistryClients.forEndpoints(s -> s.withChunkedUploads(300_000, 200_000), front)) {
 
             BlobPushResult pushed = client.pushBlob(new Repository(front.host(), "lab/chunked"), blob,
-                    () -> new BlobStream(new ByteArrayInputStream(content), content.length, () -> { }), null);
+                    () -> BlobStream.of(new ByteArrayInputStream(content), content.length), null);
 
             assertThat(pushed.mounted()).isFalse();
             assertThat(pushed.bytes()).isEqualTo(content.length);

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Answers registry auth challenges: Basic credentials, or Docker token auth (GET the challenge's realm with the
@@ -42,11 +43,16 @@ final class Authenticator {
     private final Map<String, TokenSlot> tokens = new ConcurrentHashMap<>();
 
     private final TokenRequestSender sender;
+    private final Predicate<String> insecureRegistry;
+    /** Scope sets a registry asked to widen (its challenge named more than we asked for), to ask for up front. */
+    private final Map<String, Set<Scope>> widenedScopes = new ConcurrentHashMap<>();
 
-    Authenticator(CredentialSource credentials, TokenRequestSender sender, Clock clock) {
+    Authenticator(CredentialSource credentials, TokenRequestSender sender, Clock clock,
+                  Predicate<String> insecureRegistry) {
         this.credentials = credentials;
         this.sender = sender;
         this.clock = clock;
+        this.insecureRegistry = insecureRegistry;
     }
 
     /** Sends the GET to a token realm, outside the auth loop that registry calls go through. */
@@ -63,7 +69,8 @@ final class Authenticator {
         if (known.isBasic()) {
             return credentials.find(repository).map(Credentials::basicAuthorization);
         }
-        return Optional.of(slot(repository, known, scopes).token(false).authorization());
+        Set<Scope> wanted = widenedScopes.getOrDefault(scopeKey(repository, scopes), scopes);
+        return Optional.of(slot(repository, known, wanted).token(null).authorization());
     }
 
     /**
@@ -78,7 +85,10 @@ final class Authenticator {
         } else if (challenge.isBearer() && challenge.realm() != null) {
             Set<Scope> wanted = new LinkedHashSet<>(scopes);
             wanted.addAll(challenge.scopes());
-            retryWith = slot(repository, challenge, wanted).token(true).authorization();
+            if (!wanted.equals(scopes)) {
+                widenedScopes.put(scopeKey(repository, scopes), Set.copyOf(wanted));
+            }
+            retryWith = slot(repository, challenge, wanted).token(refused).authorization();
         } else {
             retryWith = null;
         }
@@ -86,11 +96,18 @@ final class Authenticator {
     }
 
     private TokenSlot slot(Repository repository, AuthChallenge challenge, Set<Scope> scopes) {
+        String key = scopeKey(repository, scopes) + " " + challenge.realm() + " " + challenge.service().orElse("");
+        return tokens.computeIfAbsent(key, k -> new TokenSlot(repository, challenge, sortedScopes(scopes)));
+    }
+
+    private static String scopeKey(Repository repository, Set<Scope> scopes) {
+        return repository.apiHost() + " " + String.join(" ", sortedScopes(scopes));
+    }
+
+    private static Set<String> sortedScopes(Set<Scope> scopes) {
         Set<String> sorted = new TreeSet<>();
         scopes.forEach(scope -> sorted.add(scope.toString()));
-        String key = repository.apiHost() + " " + challenge.realm() + " " + challenge.service().orElse("") + " "
-                + String.join(" ", sorted);
-        return tokens.computeIfAbsent(key, k -> new TokenSlot(repository, challenge, sorted));
+        return sorted;
     }
 
     /** One cached token; a lock per slot so concurrent callers fetch it once. */
@@ -106,9 +123,13 @@ final class Authenticator {
             this.scopes = scopes;
         }
 
-        synchronized BearerToken token(boolean refresh) {
+        /**
+         * The cached token, fetched anew when there is none, it is about to expire, or it is the one the registry
+         * just refused: threads that were refused the same token share one new token.
+         */
+        synchronized BearerToken token(String refused) {
             Instant now = clock.instant();
-            if (token == null || refresh || !token.isUsableAt(now)) {
+            if (token == null || !token.isUsableAt(now) || token.authorization().equals(refused)) {
                 token = fetch(now);
             }
             return token;
@@ -126,6 +147,10 @@ final class Authenticator {
                 throw new PermanentRegistryException(operation + ": invalid token realm", 0, ErrorCode.UNAUTHORIZED);
             }
             Optional<Credentials> user = credentials.find(repository);
+            if (user.isPresent() && !"https".equals(uri.getScheme()) && !insecureRegistry.test(repository.registry())) {
+                throw new PermanentRegistryException(operation + ": the token realm is plain http; refusing to send "
+                        + "credentials over it (mark the registry insecure to allow it)", 0, ErrorCode.UNAUTHORIZED);
+            }
             try (RegistryResponse response = sender.get(uri, user.map(Credentials::basicAuthorization))) {
                 if (response.status() == 401 || response.status() == 403) {
                     throw new PermanentRegistryException(operation + ": HTTP " + response.status() + ", "

@@ -7,7 +7,8 @@ import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.registry.TransientRegistryException;
 
-import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -62,13 +63,16 @@ public final class RegistryErrors {
         }
     }
 
-    /** Connection-level failures: a wrong host name or an untrusted certificate will not fix itself. */
+    /**
+     * Connection-level failures: a wrong host name or a certificate that cannot be verified will not fix itself;
+     * resets, refusals and timeouts may.
+     */
     public static RegistryException fromIo(String operation, IOException e) {
         if (e instanceof UnknownHostException) {
             return new PermanentRegistryException(operation + ": unknown host " + e.getMessage(), 0,
                     ErrorCode.UNKNOWN, e);
         }
-        if (e instanceof SSLException) {
+        if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
             return new PermanentRegistryException(operation + ": TLS failed (" + e.getMessage()
                     + "); give the registry's CA certificate, or mark the registry insecure", 0, ErrorCode.UNKNOWN, e);
         }

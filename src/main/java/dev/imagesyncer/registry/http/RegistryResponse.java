@@ -3,6 +3,8 @@ package dev.imagesyncer.registry.http;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.io.ModalCloseable;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -72,12 +74,25 @@ public final class RegistryResponse implements Closeable {
         }
     }
 
+    /** Gives the connection back to the pool, after reading what is left of the body. */
     @Override
     public void close() {
         try {
             response.close();
         } catch (IOException ignored) {
             // the connection is discarded either way
+        }
+    }
+
+    /**
+     * Drops the connection without reading the rest of the body: the way out when a transfer fails, so that a
+     * failed upload never waits for the rest of a multi-gigabyte download.
+     */
+    public void abort() {
+        if (response instanceof ModalCloseable modal) {
+            modal.close(CloseMode.IMMEDIATE);
+        } else {
+            close();
         }
     }
 }

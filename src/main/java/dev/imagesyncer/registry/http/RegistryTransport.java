@@ -4,6 +4,7 @@ import dev.imagesyncer.registry.ErrorCode;
 import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.RegistryClientSettings;
 import dev.imagesyncer.registry.Repository;
+import dev.imagesyncer.registry.TransientRegistryException;
 import dev.imagesyncer.registry.auth.AuthChallenge;
 import dev.imagesyncer.registry.auth.CredentialSource;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
@@ -65,6 +66,8 @@ public final class RegistryTransport implements Closeable {
                 .build();
         this.http = HttpClients.custom()
                 .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout())).build())
                 .setRoutePlanner(new EnvironmentProxyPlanner(environment))
                 .setUserAgent(settings.userAgent())
                 .disableRedirectHandling()
@@ -73,7 +76,7 @@ public final class RegistryTransport implements Closeable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
-        this.authenticator = new Authenticator(credentials, this::sendTokenRequest, clock);
+        this.authenticator = new Authenticator(credentials, this::sendTokenRequest, clock, settings::isInsecure);
     }
 
     /**
@@ -92,31 +95,45 @@ public final class RegistryTransport implements Closeable {
             boolean sameOrigin = sameOrigin(base, uri);
             RegistryResponse response = execute(request, uri, sameOrigin ? authorization : null);
             int status = response.status();
-            if (status == 401 && sameOrigin && !answeredChallenge && request.isReplayable()) {
-                Optional<String> retryWith = answerChallenge(request, response, authorization);
+            if (status == 401 && sameOrigin && !answeredChallenge) {
+                if (!request.isReplayable()) {
+                    // a body that cannot be sent again: most likely a token that expired mid-upload
+                    response.abort();
+                    throw new TransientRegistryException(request.operation()
+                            + ": HTTP 401 while sending content; the upload will start again", 401,
+                            ErrorCode.UNAUTHORIZED, null, null);
+                }
+                Optional<String> retryWith;
+                try {
+                    retryWith = answerChallenge(request, response.header("WWW-Authenticate"), authorization);
+                } catch (RuntimeException e) {
+                    response.close();
+                    throw e;
+                }
                 if (retryWith.isPresent()) {
                     response.close();
                     authorization = retryWith.get();
                     answeredChallenge = true;
                     continue;
                 }
+                return response;
             }
             if (followRedirects && isRedirect(status)) {
-                URI next = redirectTarget(request, response, uri);
+                Optional<String> location = response.header("Location");
                 response.close();
                 if (++hops > MAX_REDIRECTS) {
                     throw new PermanentRegistryException(request.operation() + ": more than " + MAX_REDIRECTS
                             + " redirects (a redirect loop?)", status, ErrorCode.UNKNOWN);
                 }
-                uri = next;
+                uri = redirectTarget(request, status, location, uri);
                 continue;
             }
             return response;
         }
     }
 
-    private Optional<String> answerChallenge(RegistryRequest request, RegistryResponse response, String refused) {
-        return response.header("WWW-Authenticate").flatMap(AuthChallenge::parse)
+    private Optional<String> answerChallenge(RegistryRequest request, Optional<String> header, String refused) {
+        return header.flatMap(AuthChallenge::parse)
                 .flatMap(challenge -> authenticator.answer(request.repository(), challenge, request.scopes(), refused));
     }
 
@@ -139,13 +156,21 @@ public final class RegistryTransport implements Closeable {
         }
     }
 
-    private URI redirectTarget(RegistryRequest request, RegistryResponse response, URI from) {
-        String location = response.header("Location").orElseThrow(() -> new PermanentRegistryException(
-                request.operation() + ": redirect without a Location", response.status(), ErrorCode.UNKNOWN));
-        URI next = from.resolve(location);
+    private static URI redirectTarget(RegistryRequest request, int status, Optional<String> location, URI from) {
+        if (location.isEmpty()) {
+            throw new PermanentRegistryException(request.operation() + ": redirect without a Location", status,
+                    ErrorCode.UNKNOWN);
+        }
+        URI next;
+        try {
+            next = from.resolve(location.get());
+        } catch (IllegalArgumentException e) {
+            throw new PermanentRegistryException(request.operation() + ": redirect to an invalid Location", status,
+                    ErrorCode.UNKNOWN);
+        }
         if ("https".equals(from.getScheme()) && !"https".equals(next.getScheme())) {
             throw new PermanentRegistryException(request.operation() + ": refusing a redirect from https to "
-                    + next.getScheme(), response.status(), ErrorCode.UNKNOWN);
+                    + next.getScheme(), status, ErrorCode.UNKNOWN);
         }
         return next;
     }

@@ -1,33 +1,165 @@
 package dev.imagesyncer.app;
 
+import dev.imagesyncer.config.ConfigException;
+import dev.imagesyncer.config.DefaultDestination;
+import dev.imagesyncer.copy.CopyOptions;
+import dev.imagesyncer.copy.PlatformFilter;
+import dev.imagesyncer.pipeline.SyncRuns;
+import dev.imagesyncer.pipeline.SyncSettings;
+import dev.imagesyncer.report.SyncSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code java -jar camel-image-syncer.jar} entry point: the command line of image-syncer. The sync pipeline
- * (Camel routes over the registry client) is wired in here as it lands.
+ * {@code java -jar camel-image-syncer.jar}: image-syncer's command line. Checks the files first (a bad file
+ * exits 2 before anything is copied), then runs the Camel sync routes once; exits 0 when every image synced
+ * and 255, as image-syncer does, when any failed.
  */
-@Command(name = "camel-image-syncer", mixinStandardHelpOptions = true,
+@Command(name = "camel-image-syncer", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = ImageSyncerApplication.Version.class,
-        description = "Mirrors container images between Docker Registry V2 / OCI registries, as Apache Camel routes.")
+        description = "Mirrors container images between Docker Registry V2 / OCI registries, as Apache Camel routes.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every image synced (or was already there)", "2:usage or configuration error, nothing copied",
+                "255:at least one image failed"})
 public final class ImageSyncerApplication implements Callable<Integer> {
 
-    /** image-syncer's exit code for usage and configuration errors. */
+    static final int SUCCESS = 0;
     static final int USAGE_ERROR = 2;
+    static final int IMAGES_FAILED = 255;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "legacy combined file with 'auth' and 'images' keys; wins over --auth and --images")
+    Path configFile;
+
+    @Option(names = "--auth", paramLabel = "FILE", description = "auth file (JSON or YAML)")
+    Path authFile;
+
+    @Option(names = "--images", paramLabel = "FILE", description = "images file: which images go where (JSON or YAML)")
+    Path imagesFile;
+
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "write the log to this file (truncated) instead of stderr; progress still reaches the terminal")
+    Path logFile;
+
+    @Option(names = {"-p", "--proc"}, paramLabel = "N", defaultValue = "5",
+            description = "registry transfers running at once (default: ${DEFAULT-VALUE})")
+    int proc;
+
+    @Option(names = {"-r", "--retries"}, paramLabel = "N", defaultValue = "2",
+            description = "retries of a copy that failed for a transient reason (default: ${DEFAULT-VALUE})")
+    int retries;
+
+    @Option(names = "--os", paramLabel = "OS[:VERSION]",
+            description = "copy only these OSes of multi-platform images (repeat, or a comma list)")
+    List<String> os = new ArrayList<>();
+
+    @Option(names = "--arch", paramLabel = "ARCH[:VARIANT]",
+            description = "copy only these architectures of multi-platform images (repeat, or a comma list)")
+    List<String> arch = new ArrayList<>();
+
+    @Option(names = "--force", description = "push manifests even when the destination already has them")
+    boolean force;
+
+    @Option(names = "--registry", paramLabel = "HOST",
+            description = "registry for destinations given as \"\" (default: $DEFAULT_REGISTRY)")
+    String registry;
+
+    @Option(names = "--namespace", paramLabel = "NAMESPACE",
+            description = "namespace for destinations given as \"\" (default: $DEFAULT_NAMESPACE)")
+    String namespace;
+
+    @Option(names = "--output-success-images", paramLabel = "FILE",
+            description = "write the images that synced to this file, in images-file format")
+    Path successOutput;
+
+    @Option(names = "--output-failed-images", paramLabel = "FILE",
+            description = "write the images that failed to this file, in images-file format (usable as --images)")
+    Path failedOutput;
+
+    @Option(names = "--output-images-format", paramLabel = "yaml|json", defaultValue = "yaml",
+            description = "format of the output files (default: ${DEFAULT-VALUE})")
+    String outputFormat;
+
+    @Option(names = "--routes", paramLabel = "DIR",
+            description = "load the Camel routes (*.camel.yaml) from this directory instead of the built-in ones")
+    Path routesDir;
+
+    @Option(names = "--debug", description = "debug logging, and stack traces with errors")
+    boolean debug;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new ImageSyncerApplication()).execute(args);
+        int code = commandLine(new ImageSyncerApplication()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
     }
 
+    static CommandLine commandLine(ImageSyncerApplication command) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
     @Override
     public Integer call() {
-        System.err.println("nothing to do yet: the sync pipeline is not wired in this build; see --help");
-        return USAGE_ERROR;
+        Logging.configure(logFile, debug);
+        PrintWriter err = spec.commandLine().getErr();
+        SyncSettings settings;
+        try {
+            settings = settings(System.getenv());
+            SyncRuns.loadConfig(settings);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return USAGE_ERROR;
+        }
+        try (SyncApplication application = SyncApplication.start(settings, routesDir)) {
+            SyncSummary summary = application.runOnce();
+            return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
+        } catch (ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return USAGE_ERROR;
+        } catch (Exception e) {
+            err.println("error: " + rootMessage(e));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return IMAGES_FAILED;
+        }
+    }
+
+    SyncSettings settings(Map<String, String> environment) {
+        if (!outputFormat.equalsIgnoreCase("yaml") && !outputFormat.equalsIgnoreCase("json")) {
+            throw new IllegalArgumentException("--output-images-format must be yaml or json, not " + outputFormat);
+        }
+        String defaultRegistry = registry != null ? registry : environment.getOrDefault("DEFAULT_REGISTRY", "");
+        String defaultNamespace = namespace != null ? namespace : environment.getOrDefault("DEFAULT_NAMESPACE", "");
+        return new SyncSettings(configFile, authFile, imagesFile,
+                new DefaultDestination(defaultRegistry, defaultNamespace), environment, proc, retries, 1000,
+                new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
+                outputFormat.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** The innermost message: Camel wraps what a bean threw. */
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,0 +1,157 @@
+package dev.imagesyncer.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The images file: a map of source image to a destination image or a list of them, read into {@link SyncRule}s in
+ * file order. Everything that can be checked without a registry is checked when loading: references, tag lists,
+ * regexes, digests, tag counts (except for sources whose tags are known only after listing, see
+ * {@link SyncRule#pairs(List)}). Repeated destinations of a source are dropped. Destinations are expanded from the
+ * environment; sources are not.
+ *
+ * @param rules the rules, in file order
+ */
+public record ImagesConfig(List<SyncRule> rules) {
+
+    static final String EXPECTED = "a map of source image to destination image(s)";
+
+    public ImagesConfig {
+        rules = List.copyOf(rules);
+    }
+
+    /**
+     * Reads an images file ({@code --images}).
+     *
+     * @param defaults the destination for {@code ""} destinations (image-syncer v1.0–v1.4), or
+     *                 {@link DefaultDestination#none()}
+     * @throws ConfigException naming the file and entry
+     */
+    public static ImagesConfig load(Path file, Map<String, String> env, DefaultDestination defaults) {
+        return fromTree(ConfigFormat.readMap(file, EXPECTED), file.toString(), env, defaults);
+    }
+
+    /**
+     * Builds the rules from an already parsed map, e.g. the {@code images} section of a legacy {@code --config} file.
+     *
+     * @param fileName names the file in error messages
+     * @throws ConfigException naming the file and entry
+     */
+    public static ImagesConfig fromTree(JsonNode imagesSection, String fileName, Map<String, String> env,
+                                        DefaultDestination defaults) {
+        Objects.requireNonNull(defaults, "defaults");
+        EnvironmentExpander expander = EnvironmentExpander.of(env);
+        ObjectNode map = ConfigFormat.requireMap(imagesSection, fileName, EXPECTED);
+        List<SyncRule> rules = new ArrayList<>(map.size());
+        for (Map.Entry<String, JsonNode> entry : map.properties()) {
+            rules.add(rule(fileName, entry.getKey(), entry.getValue(), expander, defaults));
+        }
+        return new ImagesConfig(rules);
+    }
+
+    private static SyncRule rule(String file, String source, JsonNode value, EnvironmentExpander expander,
+                                 DefaultDestination defaults) {
+        RuleParser.Source parsed;
+        try {
+            parsed = RuleParser.source(source);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.atEntry(file, source, e.getMessage());
+        }
+        Set<Destination> destinations = new LinkedHashSet<>();
+        for (String written : destinationTexts(file, source, value)) {
+            Destination destination = written.isEmpty()
+                    ? defaultDestination(file, source, parsed, defaults)
+                    : destination(file, source, written, expander);
+            try {
+                checkPair(parsed.selection(), destination);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.atDestination(file, source, written, e.getMessage());
+            }
+            destinations.add(destination);
+        }
+        return new SyncRule(file, source, parsed.repository(), parsed.selection(), List.copyOf(destinations));
+    }
+
+    /** A string, or a list of strings; null (YAML {@code src:} with nothing after it) is {@code ""}. */
+    private static List<String> destinationTexts(String file, String source, JsonNode value) {
+        if (value == null || value.isNull()) {
+            return List.of("");
+        }
+        if (value.isTextual()) {
+            return List.of(value.textValue());
+        }
+        if (!value.isArray()) {
+            throw ConfigException.atEntry(file, source,
+                    "destination must be a string or a list of strings, found " + Nodes.describe(value));
+        }
+        if (value.isEmpty()) {
+            throw ConfigException.atEntry(file, source, "empty destination list");
+        }
+        List<String> texts = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isTextual()) {
+                throw ConfigException.atEntry(file, source,
+                        "destination " + (i + 1) + " of the list must be a string, found " + Nodes.describe(item));
+            }
+            texts.add(item.textValue());
+        }
+        return texts;
+    }
+
+    private static Destination defaultDestination(String file, String source, RuleParser.Source parsed,
+                                                  DefaultDestination defaults) {
+        if (!defaults.isComplete()) {
+            throw ConfigException.atEntry(file, source,
+                    "empty destination needs --registry and --namespace (or DEFAULT_REGISTRY and DEFAULT_NAMESPACE)");
+        }
+        try {
+            return RuleParser.defaultDestination(parsed.repository(), defaults);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.atEntry(file, source, "default destination "
+                    + defaults.registry() + "/" + defaults.namespace() + ": " + e.getMessage());
+        }
+    }
+
+    private static Destination destination(String file, String source, String written, EnvironmentExpander expander) {
+        String expanded = expander.expand(written);
+        if (expanded.isBlank()) {
+            // Only a literal "" asks for the default destination; an unset variable is a mistake.
+            throw ConfigException.atDestination(file, source, written, "empty after expanding environment variables");
+        }
+        try {
+            return RuleParser.destination(expanded);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.atDestination(file, source, written, e.getMessage());
+        }
+    }
+
+    /** image-syncer's rules 4 and 7, as far as they can be checked before listing tags. */
+    private static void checkPair(Selection selection, Destination destination) {
+        if (destination.digest() != null) {
+            if (selection.kind() != Selection.Kind.DIGEST) {
+                throw new IllegalArgumentException("a destination digest needs a source with the same digest");
+            }
+            if (!destination.digest().equals(selection.digest())) {
+                throw new IllegalArgumentException("the digest of source (" + selection.digest()
+                        + ") and destination (" + destination.digest() + ") must match");
+            }
+        }
+        int sourceTags = switch (selection.kind()) {
+            case TAGS -> selection.tags().size();
+            case DIGEST -> 1;
+            case ALL_TAGS, REGEX -> -1; // known after listing
+        };
+        if (!destination.keepsSourceTags() && sourceTags >= 0 && sourceTags != destination.tags().size()) {
+            throw new IllegalArgumentException(SyncRule.tagCountMismatch(sourceTags, destination.tags().size()));
+        }
+    }
+}

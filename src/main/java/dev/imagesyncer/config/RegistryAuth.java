@@ -1,0 +1,32 @@
+package dev.imagesyncer.config;
+
+import dev.imagesyncer.registry.auth.Credentials;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One entry of the auth file. Absent strings are empty, never null. {@link #toString()} never shows the password.
+ *
+ * @param insecure skip TLS verification and allow plain http for the entry's registry
+ */
+public record RegistryAuth(String username, String password, boolean insecure) {
+
+    public RegistryAuth {
+        username = Objects.requireNonNullElse(username, "");
+        password = Objects.requireNonNullElse(password, "");
+    }
+
+    /** image-syncer's rule: credentials are used only when both the user name and the password are non-empty. */
+    public Optional<Credentials> credentials() {
+        return username.isEmpty() || password.isEmpty()
+                ? Optional.empty()
+                : Optional.of(new Credentials(username, password));
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryAuth[username=" + username + ", password=" + (password.isEmpty() ? "" : "***")
+                + ", insecure=" + insecure + "]";
+    }
+}

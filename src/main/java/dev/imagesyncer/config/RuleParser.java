@@ -1,0 +1,124 @@
+package dev.imagesyncer.config;
+
+import dev.imagesyncer.registry.ImageReference;
+import dev.imagesyncer.registry.Repository;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * image-syncer's image URL syntax. Every method throws {@link IllegalArgumentException} with a message that says
+ * what is wrong; the caller adds the file and entry.
+ */
+final class RuleParser {
+
+    /** A parsed source: its repository and selection. */
+    record Source(Repository repository, Selection selection) {
+    }
+
+    private RuleParser() {
+    }
+
+    /**
+     * {@code repo}, {@code repo:t1,t2,...}, {@code repo:/regex/}, {@code repo@sha256:...} or
+     * {@code repo:tag@sha256:...} (the digest decides).
+     */
+    static Source source(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("empty source");
+        }
+        // A regex may hold ',' and ':', so it is recognised first; image-syncer splits at the first ":/".
+        int regexStart = text.indexOf(":/");
+        if (regexStart >= 0) {
+            return regexSource(text.substring(0, regexStart), text.substring(regexStart + 2));
+        }
+        String[] parts = text.split(",", -1);
+        ImageReference first = ImageReference.parse(parts[0]);
+        if (first.digest() != null) {
+            if (parts.length > 1) {
+                throw new IllegalArgumentException("a digest cannot be combined with a tag list");
+            }
+            return new Source(first.repository(), Selection.digest(first.digest()));
+        }
+        if (first.tag() == null) {
+            if (parts.length > 1) {
+                throw new IllegalArgumentException("a tag list must start with a tag (repo:t1,t2)");
+            }
+            return new Source(first.repository(), Selection.allTags());
+        }
+        return new Source(first.repository(), Selection.tags(tagList(first, parts)));
+    }
+
+    /**
+     * A destination: {@code repo}, {@code repo:t1,t2,...}, {@code repo@sha256:...} or {@code repo:tag@sha256:...}.
+     * No regex: a destination names images, it does not select them.
+     */
+    static Destination destination(String text) {
+        if (text.contains(":/")) {
+            throw new IllegalArgumentException("a destination cannot be a tag regex");
+        }
+        String[] parts = text.split(",", -1);
+        ImageReference first = ImageReference.parse(parts[0]);
+        if (parts.length > 1 && first.digest() != null) {
+            throw new IllegalArgumentException("a digest cannot be combined with a tag list");
+        }
+        if (first.tag() == null) {
+            if (parts.length > 1) {
+                throw new IllegalArgumentException("a tag list must start with a tag (repo:t1,t2)");
+            }
+            return new Destination(first.repository(), List.of(), first.digest());
+        }
+        return new Destination(first.repository(), tagList(first, parts), first.digest());
+    }
+
+    /** image-syncer v1.0–v1.4: {@code registry/namespace/<last path element of the source>}, same tags or digest. */
+    static Destination defaultDestination(Repository source, DefaultDestination defaults) {
+        String name = source.path().substring(source.path().lastIndexOf('/') + 1);
+        return new Destination(
+                new Repository(Repository.normaliseRegistry(defaults.registry().strip()),
+                        defaults.namespace().strip() + "/" + name),
+                List.of(), null);
+    }
+
+    private static Source regexSource(String repositoryText, String rest) {
+        if (!rest.endsWith("/")) {
+            throw new IllegalArgumentException("a tag regex must end with '/' (repo:/regex/)");
+        }
+        String regex = rest.substring(0, rest.length() - 1);
+        ImageReference reference = ImageReference.parse(repositoryText);
+        if (reference.tag() != null || reference.digest() != null) {
+            throw new IllegalArgumentException("a tag regex cannot be combined with a tag or digest");
+        }
+        try {
+            // Go's RE2 names groups (?P<name>...), Java (?<name>...); the rest of RE2's syntax means the same in Java.
+            Pattern pattern = Pattern.compile(regex.replace("(?P<", "(?<"));
+            return new Source(reference.repository(), Selection.regex(pattern));
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("invalid tag regex /" + regex + "/: " + e.getDescription());
+        }
+    }
+
+    /** The first tag came with the reference; the others are taken verbatim, and each must be a valid tag. */
+    private static List<String> tagList(ImageReference first, String[] parts) {
+        List<String> tags = new ArrayList<>(parts.length);
+        Set<String> seen = new HashSet<>();
+        tags.add(first.tag());
+        seen.add(first.tag());
+        for (int i = 1; i < parts.length; i++) {
+            String tag = parts[i];
+            if (tag.isEmpty()) {
+                throw new IllegalArgumentException("empty tag in tag list");
+            }
+            new ImageReference(first.repository(), tag, null); // validates the tag
+            if (!seen.add(tag)) {
+                throw new IllegalArgumentException("tag '" + tag + "' is listed twice");
+            }
+            tags.add(tag);
+        }
+        return tags;
+    }
+}

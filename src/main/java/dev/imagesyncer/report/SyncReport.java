@@ -1,0 +1,106 @@
+package dev.imagesyncer.report;
+
+import dev.imagesyncer.copy.CopyResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects the outcome of every copy of one run, from many threads, and prints a progress line for each:
+ * {@code [n/N] source -> destination  digest  bytes  seconds}, or why it was skipped or failed.
+ */
+public final class SyncReport {
+
+    /** Progress and the summary go to this logger, which the logging set-up always sends to the terminal. */
+    private static final Logger PROGRESS = LoggerFactory.getLogger("dev.imagesyncer.progress");
+
+    private final Clock clock;
+    private final Instant started;
+    private int planned;
+    private int done;
+    private int synced;
+    private int skipped;
+    private int failed;
+    private int blobsCopied;
+    private int blobsMounted;
+    private int blobsSkipped;
+    private int manifestsPushed;
+    private long bytes;
+    private boolean interrupted;
+    private final Map<String, List<String>> succeededImages = new LinkedHashMap<>();
+    private final Map<String, List<String>> failedImages = new LinkedHashMap<>();
+    private final List<String> failures = new ArrayList<>();
+
+    public SyncReport(Clock clock) {
+        this.clock = clock;
+        this.started = clock.instant();
+    }
+
+    /** Copies are planned as tags are listed, so the total grows before the copies start. */
+    public synchronized void planned(int copies) {
+        planned += copies;
+    }
+
+    public synchronized void copied(CopyResult result, Duration took) {
+        done++;
+        blobsCopied += result.blobsCopied();
+        blobsMounted += result.blobsMounted();
+        blobsSkipped += result.blobsPresent();
+        manifestsPushed += result.manifestsPushed();
+        bytes += result.bytes();
+        String pair = result.source() + " -> " + result.target();
+        if (result.skipped()) {
+            skipped++;
+            PROGRESS.info("[{}/{}] {}  skipped: {}", done, planned, pair, result.note());
+            return;
+        }
+        synced++;
+        succeededImages.computeIfAbsent(result.source().toString(), s -> new ArrayList<>())
+                .add(result.target().toString());
+        PROGRESS.info("[{}/{}] {}  {}  {}  {}{}", done, planned, pair, result.digest(), Sizes.human(result.bytes()),
+                String.format("%.1f s", took.toMillis() / 1000.0), result.note().isEmpty() ? "" : "  (" + result.note() + ")");
+    }
+
+    /**
+     * A copy that failed for good; {@code copies} is how many planned copies it stands for (a source that could
+     * not be read fails every destination at once).
+     */
+    public synchronized void failed(String source, List<String> destinations, String reason) {
+        for (String destination : destinations) {
+            done++;
+            failed++;
+            failedImages.computeIfAbsent(source, s -> new ArrayList<>()).add(destination);
+            failures.add(source + " -> " + destination + ": " + reason);
+            PROGRESS.warn("[{}/{}] {} -> {}  failed: {}", done, planned, source, destination, reason);
+        }
+    }
+
+    /** A rule whose tags could not be listed: its copies were never planned, but they count as failed. */
+    public synchronized void ruleFailed(String source, List<String> destinations, String reason) {
+        planned += destinations.size();
+        failed(source, destinations, reason);
+    }
+
+    public synchronized void interrupted() {
+        interrupted = true;
+    }
+
+    public synchronized SyncSummary summary() {
+        return new SyncSummary(synced, skipped, failed, blobsCopied, blobsMounted, blobsSkipped, manifestsPushed,
+                bytes, Duration.between(started, clock.instant()), copy(succeededImages), copy(failedImages),
+                List.copyOf(failures), interrupted);
+    }
+
+    private static Map<String, List<String>> copy(Map<String, List<String>> images) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        images.forEach((source, targets) -> copy.put(source, List.copyOf(targets)));
+        return copy;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.imagesyncer.report;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one sync run. Images are counted per source and destination pair.
+ *
+ * @param succeededImages source to the destinations that now hold it, in the images-file shape
+ * @param failedImages    source to the destinations it did not reach, in the images-file shape
+ * @param failures        one line per failure: what, where, why
+ */
+public record SyncSummary(int imagesSynced, int imagesSkipped, int imagesFailed, int blobsCopied, int blobsMounted,
+                          int blobsSkipped, int manifestsPushed, long bytes, Duration duration,
+                          Map<String, List<String>> succeededImages, Map<String, List<String>> failedImages,
+                          List<String> failures, boolean interrupted) {
+
+    public double mibPerSecond() {
+        double seconds = duration.toNanos() / 1e9;
+        return seconds <= 0 ? 0 : bytes / 1048576.0 / seconds;
+    }
+
+    public boolean hasFailures() {
+        return imagesFailed > 0;
+    }
+
+    /** The closing line a user reads first. */
+    public String line() {
+        return String.format("%s: %d images synced, %d skipped, %d failed; blobs: %d copied, %d mounted, "
+                        + "%d skipped; %d manifests pushed; %s in %.1f s (%.1f MiB/s)",
+                interrupted ? "Sync interrupted" : "Sync finished", imagesSynced, imagesSkipped, imagesFailed,
+                blobsCopied, blobsMounted, blobsSkipped, manifestsPushed, Sizes.human(bytes),
+                duration.toMillis() / 1000.0, mibPerSecond());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.testing.RegistryExtension;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every bad file exits 2 with one line that names the file, the entry and the problem, and copies nothing. */
+class BadConfigIT {
+
+    @RegisterExtension
+    static final RegistryExtension source = RegistryExtension.open();
+    @RegisterExtension
+    static final RegistryExtension target = RegistryExtension.open();
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void seed() {
+        RegistrySeeder.of(source).push("lab/app", "v1", TestImages.dockerV2(1, 64));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "malformed JSON      | images.json | {\"SRC/lab/app:v1\": \"DST/mirror/app\",          | images.json",
+            "malformed YAML      | images.yaml | 'SRC/lab/app:v1: [DST/mirror/app'                 | images.yaml",
+            "neither JSON nor YAML | images.txt | 'just some words, not a map'                    | images.txt",
+            "empty destination   | images.yaml | 'SRC/lab/app:v1: \"\"'                             | --registry",
+            "tag-count mismatch  | images.yaml | 'SRC/lab/app:v1,v2: DST/mirror/app:x'             | SRC/lab/app:v1,v2",
+            "invalid regex       | images.yaml | '\"SRC/lab/app:/v(1/\": DST/mirror/app'             | SRC/lab/app:/v(1/",
+            "invalid reference   | images.yaml | 'SRC/Lab/App:v1: DST/mirror/app'                  | SRC/Lab/App:v1",
+    })
+    void exits_2_with_one_clear_line_before_copying(String name, String file, String content, String named)
+            throws Exception {
+        Files.writeString(work.resolve(file), content.replace("SRC", source.host()).replace("DST", target.host()));
+        StringWriter err = new StringWriter();
+        CommandLine command = ImageSyncerApplication.commandLine(new ImageSyncerApplication());
+        command.setErr(new PrintWriter(err, true));
+
+        int exit = command.execute("--images", work.resolve(file).toString());
+
+        assertThat(exit).isEqualTo(2);
+        String message = err.toString().strip();
+        assertThat(message.lines()).as(message).hasSize(1);
+        assertThat(message).startsWith("error: ").contains(named.replace("SRC", source.host()));
+        assertThat(catalog(target)).as("nothing copied").doesNotContain("mirror/app");
+    }
+
+    private static String catalog(RegistryExtension registry) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(registry.baseUri() + "/v2/_catalog")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

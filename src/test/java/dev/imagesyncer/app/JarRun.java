@@ -1,0 +1,51 @@
+package dev.imagesyncer.app;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged jar as a user would: {@code java -jar camel-image-syncer.jar ARGS} in a directory. */
+record JarRun(int exitCode, String stdout, String stderr) {
+
+    static Path jar() {
+        return Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath();
+    }
+
+    static JarRun in(Path directory, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(directory, "stdout", ".txt");
+        Path err = Files.createTempFile(directory, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("the jar did not finish within 5 minutes: " + Files.readString(err));
+        }
+        JarRun run = new JarRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return run;
+    }
+
+    /** The closing summary line, which the tests read as a user would. */
+    String summary() {
+        return stdout.lines().filter(line -> line.startsWith("Sync finished")).findFirst()
+                .orElseThrow(() -> new AssertionError("no summary in:\n" + stdout + "\n" + stderr));
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+    }
+}

@@ -7,6 +7,8 @@ package dev.imagesyncer.config;
  */
 public class ConfigException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     public ConfigException(String message) {
         super(oneLine(message));
     }

@@ -24,6 +24,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +157,32 @@ class ImageCopierIT {
         assertThat(result.blobsCopied()).isZero();
         assertThat(result.bytes()).isZero();
         assertThat(Skopeo.inspectRaw(target, "lab/mount-to:v1")).isEqualTo(image.manifest());
+    }
+
+    @Test
+    void images_sharing_layers_transfer_each_blob_once_and_mount_it_elsewhere() throws Exception {
+        TestImage first = TestImages.dockerV2(3, 100_000);
+        RegistrySeeder.of(source).push("lab/shared", "v1", first);
+        RegistrySeeder.of(source).push("lab/shared", "v2", first);
+        ExecutorService transfers = Executors.newFixedThreadPool(4);
+        try (RegistryClient parallel = RegistryClients.forEndpoints(source, target)) {
+            ImageCopier shared = new ImageCopier(parallel, transfers, new BlobLedger());
+            List<CompletableFuture<CopyResult>> copies = Stream.of("one", "two", "three")
+                    .map(name -> CompletableFuture.supplyAsync(() -> shared.copy(ref(source, "lab/shared:v1"),
+                            ref(target, "lab/shared-" + name), CopyOptions.DEFAULT)))
+                    .toList();
+            List<CopyResult> results = copies.stream().map(CompletableFuture::join).toList();
+
+            assertThat(results.stream().mapToInt(CopyResult::blobsCopied).sum()).isEqualTo(first.blobs().size());
+            assertThat(results.stream().mapToInt(CopyResult::blobsMounted).sum())
+                    .isEqualTo(2 * first.blobs().size());
+            assertThat(results.stream().mapToLong(CopyResult::bytes).sum()).isEqualTo(first.totalBlobBytes());
+        } finally {
+            transfers.shutdownNow();
+        }
+        for (String name : List.of("one", "two", "three")) {
+            assertThat(Skopeo.inspectRaw(target, "lab/shared-" + name + ":v1")).isEqualTo(first.manifest());
+        }
     }
 
     @Test

@@ -1,0 +1,51 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.testing.RegistryExtension;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.Skopeo;
+import dev.imagesyncer.testing.TestImage;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Users edit the YAML routes: a copy of the shipped ones, changed, is what runs with --routes. */
+class EditedRoutesIT {
+
+    @RegisterExtension
+    static final RegistryExtension source = RegistryExtension.open();
+    @RegisterExtension
+    static final RegistryExtension target = RegistryExtension.open();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void runs_an_edited_copy_of_the_shipped_routes() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 256);
+        RegistrySeeder.of(source).push("lab/app", "v1", image);
+        Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
+                .formatted(source.host(), target.host()));
+        Files.writeString(work.resolve("auth.yaml"), "%s: {insecure: true}\n%s: {insecure: true}\n"
+                .formatted(source.host(), target.host()));
+        String shipped = Files.readString(Path.of("routes/sync.camel.yaml"));
+        String finish = "        - bean:\n            ref: syncRuns\n            method: finish\n";
+        assertThat(shipped).contains(finish);
+        Path routes = Files.createDirectory(work.resolve("my-routes"));
+        Files.writeString(routes.resolve("sync.camel.yaml"), shipped.replace(finish,
+                "        - log: \"edited route: ${exchangeProperty.syncRun.jobs.size()} images planned\"\n" + finish));
+
+        JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--routes",
+                "my-routes");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stderr()).contains("edited route: 1 images planned");
+        assertThat(Skopeo.inspectRaw(target, "mirror/app:v1")).isEqualTo(image.manifest());
+    }
+}

@@ -115,6 +115,9 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     public Integer call() {
         Logging.configure(logFile, debug);
         PrintWriter err = spec.commandLine().getErr();
+        if (configFile != null && (authFile != null || imagesFile != null)) {
+            err.println("warning: --config is given, so --auth and --images are ignored");
+        }
         SyncSettings settings;
         try {
             settings = settings(System.getenv());

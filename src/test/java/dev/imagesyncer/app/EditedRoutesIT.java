@@ -32,8 +32,7 @@ class EditedRoutesIT {
         RegistrySeeder.of(source).push("lab/app", "v1", image);
         Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
                 .formatted(source.host(), target.host()));
-        Files.writeString(work.resolve("auth.yaml"), "%s: {insecure: true}\n%s: {insecure: true}\n"
-                .formatted(source.host(), target.host()));
+        JarRun.writeInsecureAuth(work, source, target);
         String shipped = Files.readString(Path.of("routes/sync.camel.yaml"));
         String finish = "        - bean:\n            ref: syncRuns\n            method: finish\n";
         assertThat(shipped).contains(finish);

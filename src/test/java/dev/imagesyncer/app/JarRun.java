@@ -1,5 +1,7 @@
 package dev.imagesyncer.app;
 
+import dev.imagesyncer.testing.RegistryEndpoint;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +38,15 @@ record JarRun(int exitCode, String stdout, String stderr) {
         Files.delete(out);
         Files.delete(err);
         return run;
+    }
+
+    /** Writes {@code auth.yaml} into {@code directory}, marking the test registries insecure (they speak plain http). */
+    static void writeInsecureAuth(Path directory, RegistryEndpoint... registries) throws IOException {
+        StringBuilder yaml = new StringBuilder();
+        for (RegistryEndpoint registry : registries) {
+            yaml.append(registry.host()).append(": {insecure: true}\n");
+        }
+        Files.writeString(directory.resolve("auth.yaml"), yaml);
     }
 
     /** The closing summary line, which the tests read as a user would. */

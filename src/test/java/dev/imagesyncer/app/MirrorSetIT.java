@@ -57,10 +57,7 @@ class MirrorSetIT {
         seeder.push("lab/other", "v1", other);
         String s = source.host();
         String t = target.host();
-        Files.writeString(work.resolve("auth.yaml"), """
-                %s: {insecure: true}
-                %s: {insecure: true}
-                """.formatted(s, t));
+        JarRun.writeInsecureAuth(work, source, target);
         Files.writeString(work.resolve("images.yaml"), """
                 %1$s/lab/many: %2$s/mirror/many
                 %1$s/lab/listed:a,c: %2$s/mirror/listed

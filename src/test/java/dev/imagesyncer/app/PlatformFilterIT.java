@@ -33,8 +33,7 @@ class PlatformFilterIT {
         RegistrySeeder.of(source).push("lab/multi", "v1", list);
         Files.writeString(work.resolve("images.yaml"), "%s/lab/multi:v1: %s/mirror/multi\n"
                 .formatted(source.host(), target.host()));
-        Files.writeString(work.resolve("auth.yaml"), "%s: {insecure: true}\n%s: {insecure: true}\n"
-                .formatted(source.host(), target.host()));
+        JarRun.writeInsecureAuth(work, source, target);
 
         JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--arch", "arm64");
 

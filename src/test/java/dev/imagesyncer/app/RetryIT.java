@@ -62,7 +62,6 @@ class RetryIT {
     private void writeFiles(RegistryFront front, String source, String destination) throws Exception {
         Files.writeString(work.resolve("images.yaml"), "%s/%s: %s/%s\n"
                 .formatted(front.host(), source, target.host(), destination));
-        Files.writeString(work.resolve("auth.yaml"), "%s: {insecure: true}\n%s: {insecure: true}\n"
-                .formatted(front.host(), target.host()));
+        JarRun.writeInsecureAuth(work, front, target);
     }
 }

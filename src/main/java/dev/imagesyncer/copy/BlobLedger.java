@@ -10,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The blobs pushed during one run, per target registry: the first copy of a blob claims it, and every other copy
- * of the same blob into that registry waits for it and then finds it (same repository) or mounts it from the
- * repository where it landed. A blob is therefore transferred once per registry and run.
+ * The blobs pushed during one run. The first copy of a blob into a registry claims it there and transfers it;
+ * other copies of the same blob into that registry wait, then mount it from the repository where it landed. Within
+ * one repository, too, only the first copy writes: the registry's filesystem storage rewrites a blob's link file
+ * in place, and a manifest verified while another copy rewrites that file is refused (distribution 2.8 answers
+ * DIGEST_INVALID). So a blob is transferred once per registry and linked once per repository in a run.
  */
 public final class BlobLedger {
 
@@ -55,8 +57,17 @@ public final class BlobLedger {
         }
     }
 
-    public Claim claim(String registry, Digest digest) {
-        String key = registry + "@" + digest;
+    /** The claim on transferring {@code digest} into {@code target}'s registry. */
+    public Claim claimInRegistry(Repository target, Digest digest) {
+        return claim(target.registry() + "@" + digest);
+    }
+
+    /** The claim on linking {@code digest} into the {@code target} repository. */
+    public Claim claimInRepository(Repository target, Digest digest) {
+        return claim(target + "@" + digest);
+    }
+
+    private Claim claim(String key) {
         CompletableFuture<Repository> mine = new CompletableFuture<>();
         CompletableFuture<Repository> existing = landed.putIfAbsent(key, mine);
         return existing == null ? new Claim(key, mine, true) : new Claim(key, existing, false);

@@ -97,8 +97,7 @@ public final class ImageCopier {
         children.forEach(child -> child.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob)));
         copyBlobs(blobs.values(), from, to, tally);
         for (Manifest child : children) {
-            client.putManifest(to, child.digest().toString(), child);
-            tally.manifests.incrementAndGet();
+            pushChild(child, to, tally);
         }
         client.putManifest(to, targetTag != null ? targetTag : manifest.digest().toString(), manifest);
         tally.manifests.incrementAndGet();
@@ -123,6 +122,22 @@ public final class ImageCopier {
         }
     }
 
+    /** Pushes a child manifest by digest, once per repository and run, like a blob (see {@link BlobLedger}). */
+    private void pushChild(Manifest child, Repository to, Tally tally) {
+        BlobLedger.Claim claim = ledger.claimInRepository(to, child.digest());
+        if (!claim.isOwner() && awaitLanding(claim).isPresent()) {
+            return;
+        }
+        try {
+            client.putManifest(to, child.digest().toString(), child);
+            tally.manifests.incrementAndGet();
+            claim.landed(to);
+        } catch (RuntimeException e) {
+            claim.failed();
+            throw e;
+        }
+    }
+
     private void copyBlobs(Iterable<Descriptor> blobs, Repository from, Repository to, Tally tally) {
         List<CompletableFuture<Void>> copies = new ArrayList<>();
         for (Descriptor blob : blobs) {
@@ -141,14 +156,34 @@ public final class ImageCopier {
     }
 
     private void copyBlob(Descriptor blob, Repository from, Repository to, Tally tally) {
-        BlobLedger.Claim claim = ledger.claim(to.registry(), blob.digest());
-        if (!claim.isOwner()) {
-            Optional<Repository> landedIn = awaitLanding(claim);
-            if (landedIn.filter(to::equals).isPresent()) {
+        BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
+        if (!inRepository.isOwner()) {
+            if (awaitLanding(inRepository).isPresent()) {
                 tally.present.incrementAndGet();
                 return;
             }
-            push(blob, from, to, landedIn.orElse(null), tally);
+            copyIntoRepository(blob, from, to, tally); // its first copy failed: try once more here
+            return;
+        }
+        try {
+            copyIntoRepository(blob, from, to, tally);
+            inRepository.landed(to);
+        } catch (RuntimeException e) {
+            inRepository.failed();
+            throw e;
+        }
+    }
+
+    /** Mounts the blob when this run already put it into another repository of the registry, else transfers it. */
+    private void copyIntoRepository(Descriptor blob, Repository from, Repository to, Tally tally) {
+        BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
+        if (!inRegistry.isOwner()) {
+            Optional<Repository> landedIn = awaitLanding(inRegistry);
+            if (landedIn.filter(to::equals).isPresent()) {
+                tally.present.incrementAndGet();
+            } else {
+                push(blob, from, to, landedIn.orElse(null), tally);
+            }
             return;
         }
         try {
@@ -157,9 +192,9 @@ public final class ImageCopier {
             } else {
                 push(blob, from, to, null, tally);
             }
-            claim.landed(to);
+            inRegistry.landed(to);
         } catch (RuntimeException e) {
-            claim.failed();
+            inRegistry.failed();
             throw e;
         }
     }

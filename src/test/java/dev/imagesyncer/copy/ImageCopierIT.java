@@ -186,6 +186,30 @@ class ImageCopierIT {
     }
 
     @Test
+    void parallel_copies_into_one_repository_link_each_blob_once() throws Exception {
+        TestImage image = TestImages.dockerV2(2, 50_000);
+        List<String> tags = List.of("v1", "v2", "v3", "v4");
+        RegistrySeeder.of(target).push("lab/linked-first", "v1", image);
+        RegistrySeeder.of(target).pushTags("lab/linked-source", image, tags);
+        ExecutorService transfers = Executors.newFixedThreadPool(4);
+        try (RegistryClient parallel = RegistryClients.forEndpoints(target)) {
+            ImageCopier shared = new ImageCopier(parallel, transfers, new BlobLedger());
+            shared.copy(ref(target, "lab/linked-first:v1"), ref(target, "lab/linked-elsewhere"), CopyOptions.DEFAULT);
+            List<CopyResult> results = tags.stream()
+                    .map(tag -> CompletableFuture.supplyAsync(() -> shared.copy(ref(target, "lab/linked-source:" + tag),
+                            ref(target, "lab/linked-once"), CopyOptions.DEFAULT)))
+                    .toList().stream().map(CompletableFuture::join).toList();
+
+            // one copy mounts each blob into the repository; the three others find it there
+            assertThat(results.stream().mapToInt(CopyResult::blobsMounted).sum()).isEqualTo(image.blobs().size());
+            assertThat(results.stream().mapToInt(CopyResult::blobsPresent).sum())
+                    .isEqualTo(3 * image.blobs().size());
+        } finally {
+            transfers.shutdownNow();
+        }
+    }
+
+    @Test
     void a_corrupt_blob_is_detected_and_its_upload_cancelled() throws Exception {
         TestImage image = TestImages.dockerV2(1, 300_000);
         RegistrySeeder.of(source).push("lab/corrupt", "v1", image);

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Benchmark: this tool against `skopeo sync` on the same machine, in the same run, alternating.
+#   bash bench/bench.sh            (from anywhere; installs what is missing, builds the jar if needed)
+# It starts local registries (Debian's docker-registry), seeds a reproducible image set (bench/seed.sh; sizes
+# from BENCH_* variables), then times cold (empty target) and warm (nothing changed) syncs of both tools, on
+# plain loopback and through a WAN-like front that adds BENCH_DELAY_MS to every request (bench/DelayProxy.java),
+# with wall time and peak RSS from /usr/bin/time -v. It also measures the raw ceiling: curl GET of every layer
+# from the source and a monolithic PUT into a target, in one stream and in BENCH_PROC parallel streams.
+# Results: a table on stdout and in $BENCH_DIR/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+rounds=${BENCH_ROUNDS:-1}
+delay=${BENCH_DELAY_MS:-20}
+proc=${BENCH_PROC:-8}
+modes=${BENCH_MODES-"loopback wan"}
+dir=${BENCH_DIR:-${TMPDIR:-/tmp}/camel-image-syncer-bench}
+jar="$root/target/camel-image-syncer.jar"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+
+missing=()
+command -v docker-registry >/dev/null || missing+=(docker-registry)
+command -v skopeo >/dev/null || missing+=(skopeo)
+command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v bc >/dev/null || missing+=(bc)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v mvn >/dev/null || missing+=(maven)
+if [ ${#missing[@]} -gt 0 ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+[ -f "$jar" ] || mvn -B -q package -DskipTests
+
+mkdir -p "$dir"
+run="$dir/run"
+rm -rf "$run"
+mkdir -p "$run"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+free_port() {
+  local port
+  for port in $(shuf -i 20000-40000 -n 100); do
+    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  echo "no free port" >&2; exit 1
+}
+
+wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/v2/" && return; sleep 0.1; done; }
+
+# start_registry NAME PORT: a fresh registry with empty storage
+start_registry() {
+  local name=$1 port=$2
+  rm -rf "$run/$name"
+  mkdir -p "$run/$name"
+  printf 'version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp: {addr: 127.0.0.1:%s, secret: bench-%s}\n' \
+    "$run/$name/data" "$port" "$name" > "$run/$name/config.yml"
+  docker-registry serve "$run/$name/config.yml" > "$run/$name/log" 2>&1 &
+  echo $! > "$run/$name/pid"
+  pids+=($!)
+  wait_for "$port"
+}
+
+stop_registry() { kill "$(cat "$run/$1/pid")" 2>/dev/null || true; sleep 0.3; }
+
+start_proxy() {
+  java "$root/bench/DelayProxy.java" "$1" "$2" "$delay" > "$run/proxy-$1.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q delaying "$run/proxy-$1.log" 2>/dev/null && return; sleep 0.1; done
+}
+
+source_port=$(free_port)
+start_registry source "$source_port"
+echo "== seeding 127.0.0.1:$source_port"
+bash "$root/bench/seed.sh" "127.0.0.1:$source_port" "$dir/seed"
+set_bytes=$(du -sb "$run/source/data/docker/registry/v2/blobs" | cut -f1)
+repos=$(cut -d' ' -f4 "$dir/seed/pushes.txt" | cut -d: -f1 | sort -u)
+echo "== set: $(echo "$repos" | wc -l) repositories, $(wc -l < "$dir/seed/pushes.txt") tags, $((set_bytes >> 20)) MiB of blobs"
+
+# timed NAME COMMAND...: runs under /usr/bin/time -v, records "seconds rss_mib"
+timed() {
+  local name=$1
+  shift
+  if ! /usr/bin/time -v -o "$run/$name.time" "$@" > "$run/$name.out" 2>&1; then
+    echo "!! $name failed:"; tail -20 "$run/$name.out"; exit 1
+  fi
+  local wall rss
+  wall=$(grep "Elapsed (wall clock)" "$run/$name.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(grep "Maximum resident set size" "$run/$name.time" | awk '{print int($NF/1024)}')
+  echo "$wall $rss" > "$run/$name.result"
+  printf '   %-28s %7.2f s  %5d MiB RSS\n' "$name" "$wall" "$rss"
+}
+
+ours() { # ours SOURCE TARGET NAME
+  local src=$1 dst=$2 name=$3
+  printf '%s: {insecure: true}\n%s: {insecure: true}\n' "$src" "$dst" > "$run/auth.yaml"
+  : > "$run/images.yaml"
+  for repo in $repos; do echo "$src/$repo: $dst/ours/${repo##*/}" >> "$run/images.yaml"; done
+  timed "$name" java -jar "$jar" --auth "$run/auth.yaml" --images "$run/images.yaml" --proc "$proc"
+}
+
+peer() { # peer SOURCE TARGET NAME
+  local src=$1 dst=$2 name=$3
+  { echo "$src:"; echo "  tls-verify: false"; echo "  images:"
+    for repo in $repos; do echo "    $repo: []"; done; } > "$run/sync.yaml"
+  timed "$name" skopeo sync --src yaml --dest docker --all --preserve-digests --dest-tls-verify=false \
+    "$run/sync.yaml" "$dst/skopeo"
+}
+
+forget_skopeo_cache() { rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb \
+  "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true; }
+
+for mode in $modes; do
+  src="127.0.0.1:$source_port"
+  if [ "$mode" = wan ]; then
+    proxy=$(free_port); start_proxy "$proxy" "$source_port"; src="127.0.0.1:$proxy"
+  fi
+  for round in $(seq 1 "$rounds"); do
+    order="ours peer"
+    [ $((round % 2)) = 0 ] && order="peer ours"
+    for tool in $order; do
+      target_port=$(free_port)
+      start_registry "target-$tool" "$target_port"
+      dst="127.0.0.1:$target_port"
+      if [ "$mode" = wan ]; then
+        tproxy=$(free_port); start_proxy "$tproxy" "$target_port"; dst="127.0.0.1:$tproxy"
+      fi
+      echo "== $mode round $round: $tool"
+      forget_skopeo_cache
+      "$tool" "$src" "$dst" "$mode-$tool-cold-$round"
+      "$tool" "$src" "$dst" "$mode-$tool-warm-$round"
+      stop_registry "target-$tool"
+    done
+  done
+done
+
+echo "== ceiling: curl GET from the source, monolithic PUT into a target"
+target_port=$(free_port)
+start_registry ceiling "$target_port"
+layers="$run/layers.txt"
+storage="$run/source/data/docker/registry/v2"
+# every blob of the set once, with a repository that links it (layers and configs)
+find "$storage/repositories" -path '*/_layers/sha256/*/link' | while read -r link; do
+  hex=$(basename "$(dirname "$link")")
+  repo=${link#"$storage/repositories/"}
+  echo "${repo%%/_layers/*} sha256:$hex"
+done | sort -u -k2,2 > "$layers"
+layer_bytes=$(while read -r _ digest; do hex=${digest#sha256:}; stat -c %s "$storage/blobs/sha256/${hex:0:2}/$hex/data"; done < "$layers" | paste -sd+ | bc)
+cat > "$run/copy-blob.sh" <<SH
+#!/usr/bin/env bash
+set -euo pipefail
+location=\$(curl -s -i -X POST "http://127.0.0.1:$target_port/v2/ceiling/blobs/uploads/" | tr -d '\r' | awk 'tolower(\$1)=="location:" {print \$2}')
+curl -sSf "http://127.0.0.1:$source_port/v2/\$1/blobs/\$2" | curl -sSf -o /dev/null -T - -H "Content-Type: application/octet-stream" "\$location&digest=\$2"
+SH
+chmod +x "$run/copy-blob.sh"
+timed ceiling-1-stream xargs -a "$layers" -L 1 "$run/copy-blob.sh"
+stop_registry ceiling
+start_registry ceiling "$target_port"
+timed "ceiling-$proc-streams" xargs -a "$layers" -L 1 -P "$proc" "$run/copy-blob.sh"
+
+median() { # median NAME-PREFIX: the median wall time over rounds
+  cat "$run/$1"-*.result 2>/dev/null | cut -d' ' -f1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+max_rss() { for f in "$run/$1"-*.result; do cut -d' ' -f2 "$f"; done | sort -n | tail -1; }
+
+{
+  echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d): $(wc -l < "$dir/seed/pushes.txt") tags in $(echo "$repos" | wc -l) repositories, $((layer_bytes >> 20)) MiB of blobs; --proc $proc; WAN front adds $delay ms per request; median of $rounds round(s)."
+  echo
+  echo "| run | camel-image-syncer | skopeo sync | ratio | RSS ours / skopeo |"
+  echo "|---|---|---|---|---|"
+  for mode in $modes; do
+    for phase in cold warm; do
+      o=$(median "$mode-ours-$phase"); p=$(median "$mode-peer-$phase")
+      printf '| %s %s | %.2f s | %.2f s | %.2f | %s / %s MiB |\n' "$mode" "$phase" "$o" "$p" "$(echo "$o / $p" | bc -l)" \
+        "$(max_rss "$mode-ours-$phase")" "$(max_rss "$mode-peer-$phase")"
+    done
+  done
+  one=$(cut -d' ' -f1 "$run/ceiling-1-stream.result"); many=$(cut -d' ' -f1 "$run/ceiling-$proc-streams.result")
+  cold=$(median "loopback-ours-cold")
+  printf '\nCeiling (curl GET -> PUT of every blob, loopback): 1 stream %.1f MiB/s, %s streams %.1f MiB/s.\n' \
+    "$(echo "$layer_bytes / 1048576 / $one" | bc -l)" "$proc" "$(echo "$layer_bytes / 1048576 / $many" | bc -l)"
+  [ -z "$cold" ] || printf 'camel-image-syncer cold on loopback: %.1f MiB/s, %.0f%% of the 1-stream ceiling.\n' \
+    "$(echo "$layer_bytes / 1048576 / $cold" | bc -l)" "$(echo "100 * $one / $cold" | bc -l)"
+} | tee "$dir/results.md"

@@ -161,10 +161,21 @@ stop_registry ceiling
 start_registry ceiling "$target_port"
 timed "ceiling-$proc-streams" xargs -a "$layers" -L 1 -P "$proc" "$run/copy-blob.sh"
 
+echo "== memory: one image with one 100 MiB layer, then one with a 1 GiB layer"
+for mib in 100 1024; do
+  BENCH_SINGLE_MIB=$mib bash "$root/bench/seed.sh" "127.0.0.1:$source_port" "$dir/seed"
+  target_port=$(free_port)
+  start_registry "memory-$mib" "$target_port"
+  printf '127.0.0.1:%s: {insecure: true}\n127.0.0.1:%s: {insecure: true}\n' "$source_port" "$target_port" > "$run/auth.yaml"
+  echo "127.0.0.1:$source_port/lab/single-$mib:v1: 127.0.0.1:$target_port/memory/single" > "$run/images.yaml"
+  timed "memory-$mib-mib" java -jar "$jar" --auth "$run/auth.yaml" --images "$run/images.yaml"
+  stop_registry "memory-$mib"
+done
+
 median() { # median NAME-PREFIX: the median wall time over rounds
-  cat "$run/$1"-*.result 2>/dev/null | cut -d' ' -f1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+  { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
-max_rss() { for f in "$run/$1"-*.result; do cut -d' ' -f2 "$f"; done | sort -n | tail -1; }
+max_rss() { { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f2 | sort -n | tail -1; }
 
 {
   echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d): $(wc -l < "$dir/seed/pushes.txt") tags in $(echo "$repos" | wc -l) repositories, $((layer_bytes >> 20)) MiB of blobs; --proc $proc; WAN front adds $delay ms per request; median of $rounds round(s)."
@@ -182,6 +193,9 @@ max_rss() { for f in "$run/$1"-*.result; do cut -d' ' -f2 "$f"; done | sort -n |
   cold=$(median "loopback-ours-cold")
   printf '\nCeiling (curl GET -> PUT of every blob, loopback): 1 stream %.1f MiB/s, %s streams %.1f MiB/s.\n' \
     "$(echo "$layer_bytes / 1048576 / $one" | bc -l)" "$proc" "$(echo "$layer_bytes / 1048576 / $many" | bc -l)"
+  small=$(cut -d' ' -f2 "$run/memory-100-mib.result"); large=$(cut -d' ' -f2 "$run/memory-1024-mib.result")
+  printf 'Peak RSS copying one layer: 100 MiB -> %s MiB, 1 GiB -> %s MiB (%+.0f%%).\n' "$small" "$large" \
+    "$(echo "100 * ($large - $small) / $small" | bc -l)"
   [ -z "$cold" ] || printf 'camel-image-syncer cold on loopback: %.1f MiB/s, %.0f%% of the 1-stream ceiling.\n' \
     "$(echo "$layer_bytes / 1048576 / $cold" | bc -l)" "$(echo "100 * $one / $cold" | bc -l)"
 } | tee "$dir/results.md"

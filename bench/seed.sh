@@ -69,6 +69,16 @@ tag() {
 
 MANIFEST=application/vnd.oci.image.manifest.v1+json
 INDEX=application/vnd.oci.image.index.v1+json
+if [ -n "${BENCH_SINGLE_MIB:-}" ]; then
+  # only one image with one layer of that size, for the memory measurement
+  layout="$work/layouts/single-$BENCH_SINGLE_MIB"
+  read -r digest size < <(image "$layout" amd64 "single:$((BENCH_SINGLE_MIB << 20))")
+  tag "$layout" v1 "$MANIFEST" "$digest" "$size"
+  skopeo copy -q --dest-tls-verify=false --preserve-digests "oci:$layout:v1" \
+    "docker://$source_registry/lab/single-$BENCH_SINGLE_MIB:v1"
+  exit 0
+fi
+
 pushes="$work/pushes.txt"
 : > "$pushes"
 
@@ -119,10 +129,13 @@ tag "$layout" v1 "$MANIFEST" "$digest" "$size"
 echo "oci $layout v1 lab/big:v1" >> "$pushes"
 
 echo "pushing $(wc -l < "$pushes") images into $source_registry"
+# repositories in parallel, the tags of one repository one after another: concurrent pushes of shared layers into
+# one repository make distribution 2.8 fail (it rewrites link files in place)
+rm -rf "$work/push"
+mkdir -p "$work/push"
 while read -r format layout tag ref; do
-  if [ "$format" = v2s2 ]; then
-    echo "--format v2s2 oci:$layout:$tag docker://$source_registry/$ref"
-  else
-    echo "--preserve-digests oci:$layout:$tag docker://$source_registry/$ref"
-  fi
-done < "$pushes" | xargs -P 4 -L 1 skopeo copy -q --all --dest-tls-verify=false
+  script="$work/push/$(echo "${ref%%:*}" | tr / _).sh"
+  if [ "$format" = v2s2 ]; then options="--format v2s2"; else options="--preserve-digests"; fi
+  echo "skopeo copy -q --all --dest-tls-verify=false $options oci:$layout:$tag docker://$source_registry/$ref" >> "$script"
+done < "$pushes"
+ls "$work"/push/*.sh | xargs -P 4 -n 1 bash -e

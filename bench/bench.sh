@@ -72,6 +72,11 @@ start_proxy() {
   for _ in $(seq 100); do grep -q delaying "$run/proxy-$1.log" 2>/dev/null && return; sleep 0.1; done
 }
 
+# the launcher's class-data-sharing archive is made once, outside the measured runs
+mkdir -p "$dir/cache"
+echo '{}' > "$run/empty.yaml"
+XDG_CACHE_HOME="$dir/cache" "$root/bin/camel-image-syncer" --images "$run/empty.yaml" > /dev/null
+
 source_port=$(free_port)
 start_registry source "$source_port"
 echo "== seeding 127.0.0.1:$source_port"
@@ -102,6 +107,15 @@ ours() { # ours SOURCE TARGET NAME
   timed "$name" java -jar "$jar" --auth "$run/auth.yaml" --images "$run/images.yaml" --proc "$proc"
 }
 
+fast() { # fast SOURCE TARGET NAME: the same, started through bin/camel-image-syncer (AppCDS archive)
+  local src=$1 dst=$2 name=$3
+  printf '%s: {insecure: true}\n%s: {insecure: true}\n' "$src" "$dst" > "$run/auth.yaml"
+  : > "$run/images.yaml"
+  for repo in $repos; do echo "$src/$repo: $dst/ours/${repo##*/}" >> "$run/images.yaml"; done
+  timed "$name" env XDG_CACHE_HOME="$dir/cache" "$root/bin/camel-image-syncer" --auth "$run/auth.yaml" \
+    --images "$run/images.yaml" --proc "$proc"
+}
+
 peer() { # peer SOURCE TARGET NAME
   local src=$1 dst=$2 name=$3
   { echo "$src:"; echo "  tls-verify: false"; echo "  images:"
@@ -119,8 +133,8 @@ for mode in $modes; do
     proxy=$(free_port); start_proxy "$proxy" "$source_port"; src="127.0.0.1:$proxy"
   fi
   for round in $(seq 1 "$rounds"); do
-    order="ours peer"
-    [ $((round % 2)) = 0 ] && order="peer ours"
+    order="ours fast peer"
+    [ $((round % 2)) = 0 ] && order="peer fast ours"
     for tool in $order; do
       target_port=$(free_port)
       start_registry "target-$tool" "$target_port"
@@ -180,13 +194,13 @@ max_rss() { { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f2 | so
 {
   echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d): $(wc -l < "$dir/seed/pushes.txt") tags in $(echo "$repos" | wc -l) repositories, $((layer_bytes >> 20)) MiB of blobs; --proc $proc; WAN front adds $delay ms per request; median of $rounds round(s)."
   echo
-  echo "| run | camel-image-syncer | skopeo sync | ratio | RSS ours / skopeo |"
-  echo "|---|---|---|---|---|"
+  echo "| run | java -jar | bin/ launcher (AppCDS) | skopeo sync | ratio java -jar | ratio launcher | RSS ours / skopeo |"
+  echo "|---|---|---|---|---|---|---|"
   for mode in $modes; do
     for phase in cold warm; do
-      o=$(median "$mode-ours-$phase"); p=$(median "$mode-peer-$phase")
-      printf '| %s %s | %.2f s | %.2f s | %.2f | %s / %s MiB |\n' "$mode" "$phase" "$o" "$p" "$(echo "$o / $p" | bc -l)" \
-        "$(max_rss "$mode-ours-$phase")" "$(max_rss "$mode-peer-$phase")"
+      o=$(median "$mode-ours-$phase"); f=$(median "$mode-fast-$phase"); p=$(median "$mode-peer-$phase")
+      printf '| %s %s | %.2f s | %.2f s | %.2f s | %.2f | %.2f | %s / %s MiB |\n' "$mode" "$phase" "$o" "$f" "$p" \
+        "$(echo "$o / $p" | bc -l)" "$(echo "$f / $p" | bc -l)" "$(max_rss "$mode-ours-$phase")" "$(max_rss "$mode-peer-$phase")"
     done
   done
   one=$(cut -d' ' -f1 "$run/ceiling-1-stream.result"); many=$(cut -d' ' -f1 "$run/ceiling-$proc-streams.result")

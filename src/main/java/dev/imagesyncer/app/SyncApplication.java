@@ -27,7 +27,9 @@ public final class SyncApplication implements AutoCloseable {
     private final ExecutorService transfers;
 
     private SyncApplication(SyncSettings settings, Path routesDir) {
-        this.workers = Executors.newFixedThreadPool(settings.proc(), namedThreads("sync-worker"));
+        // images mostly wait for the registry (HEAD, GET manifest, their blob transfers): more of them than
+        // transfers keeps a WAN link busy; the transfers pool alone bounds the blob traffic to --proc
+        this.workers = Executors.newFixedThreadPool(4 * settings.proc(), namedThreads("sync-worker"));
         this.transfers = Executors.newFixedThreadPool(settings.proc(), namedThreads("sync-transfer"));
         this.main = new Main();
         main.configure().withRoutesIncludePattern(routesDir != null

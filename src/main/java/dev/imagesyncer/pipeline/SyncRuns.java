@@ -45,9 +45,11 @@ public final class SyncRuns {
     public SyncRun open() {
         SyncConfig config = loadConfig(settings);
         CredentialSource credentials = config.auth().credentials().orElse(DockerConfigCredentials.fromEnvironment());
+        // per registry host: 2 connections per transfer (source GET, target upload) and 1 per image worker, so
+        // that no thread ever waits for a connection that only its own progress would free
         RegistryClientSettings clientSettings = RegistryClientSettings.defaults()
                 .withInsecureRegistries(config.auth()::isInsecure)
-                .withConnections(Math.max(64, settings.proc() * 4), Math.max(16, settings.proc() * 2));
+                .withConnections(16 * settings.proc(), 8 * settings.proc());
         RegistryClient client = new RegistryClient(clientSettings, credentials);
         ImageCopier copier = new ImageCopier(client, transfers, new BlobLedger());
         LOG.info("sync run started: {} rules", config.images().rules().size());

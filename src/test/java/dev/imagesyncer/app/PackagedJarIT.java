@@ -36,4 +36,35 @@ class PackagedJarIT {
             assertThat(files).as("runs without leaving files behind").isEmpty();
         }
     }
+
+    @Test
+    void the_launcher_records_a_class_data_archive_on_a_first_sync_then_starts_from_it() throws Exception {
+        Path cache = elsewhere.resolve("cache");
+        Path launcher = Path.of("bin/camel-image-syncer").toAbsolutePath();
+
+        Files.writeString(elsewhere.resolve("empty.yaml"), "{}");
+        String first = run(launcher, cache, "--images", elsewhere.resolve("empty.yaml").toString());
+        try (var archives = Files.list(cache.resolve("camel-image-syncer"))) {
+            assertThat(archives.map(p -> p.getFileName().toString()).toList())
+                    .singleElement().asString().startsWith("camel-image-syncer-").endsWith(".jsa");
+        }
+        String second = run(launcher, cache, "--images", elsewhere.resolve("empty.yaml").toString());
+
+        assertThat(first).contains("Sync finished: 0 images synced");
+        assertThat(second).contains("Sync finished: 0 images synced").doesNotContain("warning");
+    }
+
+    private static String run(Path launcher, Path cache, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        builder.environment().put("CAMEL_IMAGE_SYNCER_JAR",
+                Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath().toString());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
 }

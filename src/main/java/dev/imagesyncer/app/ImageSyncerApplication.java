@@ -90,6 +90,16 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "format of the output files (default: ${DEFAULT-VALUE})")
     String outputFormat;
 
+    @Option(names = "--schedule", paramLabel = "CRON",
+            description = "run as a service: a sync at each fire of this Quartz cron, e.g. \"0 0/30 * * * ?\" "
+                    + "(default: the property sync.schedule)")
+    String schedule;
+
+    @Option(names = "--reports", paramLabel = "DIR",
+            description = "write a JSON report of each run here (default: the property sync.reports.dir; "
+                    + "reports/ in service mode)")
+    Path reportsDir;
+
     @Option(names = "--routes", paramLabel = "DIR",
             description = "load the Camel routes (*.camel.yaml) from this directory instead of the built-in ones")
     Path routesDir;
@@ -119,8 +129,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             err.println("warning: --config is given, so --auth and --images are ignored");
         }
         SyncSettings settings;
+        ServiceProperties properties;
         try {
-            settings = settings(System.getenv());
+            properties = ServiceProperties.load(schedule);
+            settings = settings(System.getenv(), properties);
             SyncRuns.loadConfig(settings);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -129,7 +141,16 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             }
             return USAGE_ERROR;
         }
-        try (SyncApplication application = SyncApplication.start(settings, routesDir)) {
+        if (properties.schedule() != null) {
+            try (SyncApplication application = SyncApplication.service(settings, routesDir, properties)) {
+                application.serve();
+                return SUCCESS;
+            } catch (Exception e) {
+                err.println("error: " + rootMessage(e));
+                return USAGE_ERROR;
+            }
+        }
+        try (SyncApplication application = SyncApplication.oneShot(settings, routesDir, properties)) {
             SyncSummary summary = application.runOnce();
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (ConfigException e) {
@@ -144,7 +165,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         }
     }
 
-    SyncSettings settings(Map<String, String> environment) {
+    SyncSettings settings(Map<String, String> environment, ServiceProperties properties) {
         if (!outputFormat.equalsIgnoreCase("yaml") && !outputFormat.equalsIgnoreCase("json")) {
             throw new IllegalArgumentException("--output-images-format must be yaml or json, not " + outputFormat);
         }
@@ -153,7 +174,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         return new SyncSettings(configFile, authFile, imagesFile,
                 new DefaultDestination(defaultRegistry, defaultNamespace), environment, proc, retries, 1000,
                 new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
-                outputFormat.toLowerCase(java.util.Locale.ROOT));
+                outputFormat.toLowerCase(java.util.Locale.ROOT),
+                reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep());
     }
 
     /** The innermost message: Camel wraps what a bean threw. */

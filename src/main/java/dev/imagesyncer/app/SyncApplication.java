@@ -3,11 +3,16 @@ package dev.imagesyncer.app;
 import dev.imagesyncer.pipeline.FailureRecorder;
 import dev.imagesyncer.pipeline.ImageSync;
 import dev.imagesyncer.pipeline.RetryAfterDelay;
+import dev.imagesyncer.pipeline.SyncEvents;
 import dev.imagesyncer.pipeline.SyncRuns;
 import dev.imagesyncer.pipeline.SyncSettings;
 import dev.imagesyncer.pipeline.TagResolver;
 import dev.imagesyncer.report.SyncSummary;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,15 +23,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Camel application: camel-main with the sync routes (the YAML in the jar, or the files of {@code --routes})
- * and the Java beans they call. {@link #runOnce()} sends one exchange through {@code direct:sync}.
+ * and the Java beans they call. {@link #runOnce()} sends one exchange through {@code direct:sync};
+ * {@link #serve()} starts the Quartz route and runs until SIGTERM, which lets the images in progress finish.
  */
 public final class SyncApplication implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncApplication.class);
+
+    /** The route file of service mode (Quartz schedule, seda:sync), left out of one-shot runs. */
+    static final String SERVICE_ROUTES = "service.camel.yaml";
 
     private final Main main;
     private final ExecutorService workers;
     private final ExecutorService transfers;
+    private final SyncRuns syncRuns;
 
-    private SyncApplication(SyncSettings settings, Path routesDir) {
+    private SyncApplication(SyncSettings settings, Path routesDir, ServiceProperties properties) {
         // images mostly wait for the registry (HEAD, GET manifest, their blob transfers): more of them than
         // transfers keeps a WAN link busy; the transfers pool alone bounds the blob traffic to --proc
         this.workers = Executors.newFixedThreadPool(4 * settings.proc(), namedThreads("sync-worker"));
@@ -35,20 +47,61 @@ public final class SyncApplication implements AutoCloseable {
         main.configure().withRoutesIncludePattern(routesDir != null
                 ? "file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"
                 : "classpath:routes/*.camel.yaml");
+        if (properties.schedule() == null) {
+            // one run needs no scheduler nor queue: Quartz and a SEDA consumer would double the start-up time
+            main.configure().withRoutesExcludePattern("**/" + SERVICE_ROUTES);
+        }
+        properties.all().forEach((key, value) -> main.addInitialProperty(key.toString(), value.toString()));
         main.addInitialProperty("sync.retries", Integer.toString(settings.retries()));
         main.addInitialProperty("sync.retryDelay", Long.toString(settings.retryDelayMillis()));
+        if (properties.schedule() != null) {
+            main.addInitialProperty("sync.schedule", properties.schedule());
+        }
+        main.addInitialProperty("sync.events.uri", properties.eventsUri());
+        this.syncRuns = new SyncRuns(settings, transfers, Clock.systemUTC());
         main.bind("syncWorkers", workers);
-        main.bind("syncRuns", new SyncRuns(settings, transfers, Clock.systemUTC()));
+        main.bind("syncRuns", syncRuns);
+        main.bind("events", new SyncEvents());
         main.bind("tagResolver", new TagResolver());
         main.bind("imageSync", new ImageSync());
         main.bind("failures", new FailureRecorder());
         main.bind("retryAfterDelay", new RetryAfterDelay());
     }
 
-    public static SyncApplication start(SyncSettings settings, Path routesDir) throws Exception {
-        SyncApplication application = new SyncApplication(settings, routesDir);
+    /** Starts the routes for one run. */
+    public static SyncApplication oneShot(SyncSettings settings, Path routesDir, ServiceProperties properties)
+            throws Exception {
+        SyncApplication application = new SyncApplication(settings, routesDir, properties);
         application.main.start();
         return application;
+    }
+
+    /** Prepares service mode: {@link #serve()} runs it. */
+    public static SyncApplication service(SyncSettings settings, Path routesDir, ServiceProperties properties) {
+        SyncApplication application = new SyncApplication(settings, routesDir, properties);
+        application.main.configure().setShutdownTimeout(600);
+        application.main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport main) {
+                LOG.info("service mode: a sync at each fire of \"{}\"", properties.schedule());
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport main) {
+                application.syncRuns.interrupt();
+            }
+        });
+        return application;
+    }
+
+    /** Runs the service until the process is asked to stop (SIGTERM, SIGINT). */
+    public void serve() throws Exception {
+        main.run();
+    }
+
+    /** The running Camel context, for an embedding application or a test. */
+    public org.apache.camel.CamelContext camelContext() {
+        return main.getCamelContext();
     }
 
     public SyncSummary runOnce() throws Exception {

@@ -3,6 +3,7 @@ package dev.imagesyncer.pipeline;
 import dev.imagesyncer.config.ImageCopyJob;
 import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.registry.RegistryException;
+import dev.imagesyncer.report.ImageOutcome;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,22 +18,22 @@ public final class FailureRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureRecorder.class);
 
-    public void record(Exchange exchange) {
+    public List<ImageOutcome> record(Exchange exchange) {
         SyncRun run = exchange.getProperty(SyncRun.PROPERTY, SyncRun.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = reasonOf(cause);
         LOG.debug("failed: {}", reason, cause);
+        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         Object item = exchange.getMessage().getBody();
         if (item instanceof CopyTask task) {
-            run.report().failed(task.source().toString(), List.of(task.target().toString()), reason);
+            return run.report().failed(task.source().toString(), List.of(task.target().toString()), reason, attempts);
         } else if (item instanceof ImageCopyJob job) {
-            run.report().failed(job.source().toString(), job.targets().stream().map(Object::toString).toList(),
-                    reason);
+            return run.report().failed(job.source().toString(),
+                    job.targets().stream().map(Object::toString).toList(), reason, attempts);
         } else if (item instanceof SyncRule rule) {
-            run.report().ruleFailed(rule.source(), rule.destinationNames(), reason);
-        } else {
-            throw new IllegalStateException("cannot record a failure of " + item + ": " + reason, cause);
+            return run.report().ruleFailed(rule.source(), rule.destinationNames(), reason, attempts);
         }
+        throw new IllegalStateException("cannot record a failure of " + item + ": " + reason, cause);
     }
 
     /** Registry errors already say what, where and why; anything else is unexpected and named by its type. */

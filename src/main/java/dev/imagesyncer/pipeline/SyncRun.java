@@ -20,6 +20,7 @@ public final class SyncRun implements Closeable {
 
     public static final String PROPERTY = "syncRun";
 
+    private final String id;
     private final SyncSettings settings;
     private final SyncConfig config;
     private final RegistryClient client;
@@ -27,12 +28,18 @@ public final class SyncRun implements Closeable {
     private final SyncReport report;
     private final List<ImageCopyJob> jobs = new ArrayList<>();
 
-    SyncRun(SyncSettings settings, SyncConfig config, RegistryClient client, ImageCopier copier, SyncReport report) {
+    SyncRun(String id, SyncSettings settings, SyncConfig config, RegistryClient client, ImageCopier copier,
+            SyncReport report) {
+        this.id = id;
         this.settings = settings;
         this.config = config;
         this.client = client;
         this.copier = copier;
         this.report = report;
+    }
+
+    public String getId() {
+        return id;
     }
 
     public List<SyncRule> getRules() {

@@ -16,10 +16,13 @@ import java.util.Map;
  * @param successOutput  where to write the images that synced, or null
  * @param failedOutput   where to write the images that failed, or null
  * @param outputFormat   {@code yaml} or {@code json}, for both outputs
+ * @param reportsDir     where each run writes its JSON report, or null for none
+ * @param reportsKeep    how many reports to keep there
  */
 public record SyncSettings(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
                            Map<String, String> environment, int proc, int retries, long retryDelayMillis,
-                           CopyOptions copyOptions, Path successOutput, Path failedOutput, String outputFormat) {
+                           CopyOptions copyOptions, Path successOutput, Path failedOutput, String outputFormat,
+                           Path reportsDir, int reportsKeep) {
 
     public SyncSettings {
         environment = Map.copyOf(environment);

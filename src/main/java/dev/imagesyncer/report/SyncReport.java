@@ -34,6 +34,7 @@ public final class SyncReport {
     private int manifestsPushed;
     private long bytes;
     private boolean interrupted;
+    private final List<ImageOutcome> outcomes = new ArrayList<>();
     private final Map<String, List<String>> succeededImages = new LinkedHashMap<>();
     private final Map<String, List<String>> failedImages = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -48,7 +49,7 @@ public final class SyncReport {
         planned += copies;
     }
 
-    public synchronized void copied(CopyResult result, Duration took) {
+    public synchronized ImageOutcome copied(CopyResult result, Duration took, int attempts) {
         done++;
         blobsCopied += result.blobsCopied();
         blobsMounted += result.blobsMounted();
@@ -56,46 +57,64 @@ public final class SyncReport {
         manifestsPushed += result.manifestsPushed();
         bytes += result.bytes();
         String pair = result.source() + " -> " + result.target();
+        double seconds = took.toMillis() / 1000.0;
+        ImageOutcome outcome = new ImageOutcome(result.source().toString(), result.target().toString(),
+                result.skipped() ? ImageOutcome.SKIPPED : ImageOutcome.SYNCED, result.digest().toString(),
+                result.bytes(), seconds, attempts, result.note());
+        outcomes.add(outcome);
         if (result.skipped()) {
             skipped++;
             PROGRESS.info("[{}/{}] {}  skipped: {}", done, planned, pair, result.note());
-            return;
+            return outcome;
         }
         synced++;
-        succeededImages.computeIfAbsent(result.source().toString(), s -> new ArrayList<>())
-                .add(result.target().toString());
+        succeededImages.computeIfAbsent(outcome.source(), s -> new ArrayList<>()).add(outcome.destination());
         PROGRESS.info("[{}/{}] {}  {}  {}  {}{}", done, planned, pair, result.digest(), Sizes.human(result.bytes()),
-                String.format("%.1f s", took.toMillis() / 1000.0), result.note().isEmpty() ? "" : "  (" + result.note() + ")");
+                String.format("%.1f s", seconds), result.note().isEmpty() ? "" : "  (" + result.note() + ")");
+        return outcome;
     }
 
     /**
-     * A copy that failed for good; {@code copies} is how many planned copies it stands for (a source that could
-     * not be read fails every destination at once).
+     * A copy that failed for good, to each of {@code destinations} (a source that could not be read fails every
+     * destination at once).
      */
-    public synchronized void failed(String source, List<String> destinations, String reason) {
+    public synchronized List<ImageOutcome> failed(String source, List<String> destinations, String reason,
+                                                  int attempts) {
+        List<ImageOutcome> failedNow = new ArrayList<>();
         for (String destination : destinations) {
             done++;
             failed++;
             failedImages.computeIfAbsent(source, s -> new ArrayList<>()).add(destination);
             failures.add(source + " -> " + destination + ": " + reason);
+            ImageOutcome outcome = new ImageOutcome(source, destination, ImageOutcome.FAILED, "", 0, 0, attempts,
+                    reason);
+            outcomes.add(outcome);
+            failedNow.add(outcome);
             PROGRESS.warn("[{}/{}] {} -> {}  failed: {}", done, planned, source, destination, reason);
         }
+        return failedNow;
     }
 
     /** A rule whose tags could not be listed: its copies were never planned, but they count as failed. */
-    public synchronized void ruleFailed(String source, List<String> destinations, String reason) {
+    public synchronized List<ImageOutcome> ruleFailed(String source, List<String> destinations, String reason,
+                                                      int attempts) {
         planned += destinations.size();
-        failed(source, destinations, reason);
+        return failed(source, destinations, reason, attempts);
     }
 
     public synchronized void interrupted() {
         interrupted = true;
     }
 
-    public synchronized SyncSummary summary() {
-        return new SyncSummary(synced, skipped, failed, blobsCopied, blobsMounted, blobsSkipped, manifestsPushed,
-                bytes, Duration.between(started, clock.instant()), copy(succeededImages), copy(failedImages),
-                List.copyOf(failures), interrupted);
+    public synchronized boolean isInterrupted() {
+        return interrupted;
+    }
+
+    public synchronized SyncSummary summary(String runId) {
+        Instant finished = clock.instant();
+        return new SyncSummary(runId, started, finished, synced, skipped, failed, blobsCopied, blobsMounted,
+                blobsSkipped, manifestsPushed, bytes, Duration.between(started, finished), copy(succeededImages),
+                copy(failedImages), List.copyOf(failures), List.copyOf(outcomes), interrupted);
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> images) {

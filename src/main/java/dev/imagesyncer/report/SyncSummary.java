@@ -1,6 +1,7 @@
 package dev.imagesyncer.report;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -10,11 +11,13 @@ import java.util.Map;
  * @param succeededImages source to the destinations that now hold it, in the images-file shape
  * @param failedImages    source to the destinations it did not reach, in the images-file shape
  * @param failures        one line per failure: what, where, why
+ * @param images          every image and destination, in the order they finished
  */
-public record SyncSummary(int imagesSynced, int imagesSkipped, int imagesFailed, int blobsCopied, int blobsMounted,
-                          int blobsSkipped, int manifestsPushed, long bytes, Duration duration,
-                          Map<String, List<String>> succeededImages, Map<String, List<String>> failedImages,
-                          List<String> failures, boolean interrupted) {
+public record SyncSummary(String runId, Instant started, Instant finished, int imagesSynced, int imagesSkipped,
+                          int imagesFailed, int blobsCopied, int blobsMounted, int blobsSkipped, int manifestsPushed,
+                          long bytes, Duration duration, Map<String, List<String>> succeededImages,
+                          Map<String, List<String>> failedImages, List<String> failures, List<ImageOutcome> images,
+                          boolean interrupted) {
 
     public double mibPerSecond() {
         double seconds = duration.toNanos() / 1e9;
@@ -23,6 +26,11 @@ public record SyncSummary(int imagesSynced, int imagesSkipped, int imagesFailed,
 
     public boolean hasFailures() {
         return imagesFailed > 0;
+    }
+
+    /** {@code interrupted}, {@code failed} or {@code succeeded}. */
+    public String status() {
+        return interrupted ? "interrupted" : hasFailures() ? "failed" : "succeeded";
     }
 
     /** The closing line a user reads first. */

@@ -1,0 +1,108 @@
+package dev.imagesyncer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.testing.RegistryExtension;
+import dev.imagesyncer.testing.RegistryFront;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.Skopeo;
+import dev.imagesyncer.testing.TestImage;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged jar as a service: a Quartz schedule, runs that never overlap, reports, events, SIGTERM. */
+class ServiceModeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final RegistryExtension source = RegistryExtension.open();
+    @RegisterExtension
+    static final RegistryExtension target = RegistryExtension.open();
+
+    @TempDir
+    Path work;
+
+    @Test
+    void fires_every_two_seconds_skips_fires_during_a_slow_run_reports_and_stops_on_sigterm() throws Exception {
+        TestImage image = TestImages.dockerV2(1, 1024);
+        RegistrySeeder.of(source).push("lab/app", "v1", image);
+        try (RegistryFront slow = RegistryFront.of(source)) {
+            Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
+                    .formatted(slow.host(), target.host()));
+            JarRun.writeInsecureAuth(work, slow, target);
+            Files.writeString(work.resolve("application.properties"), "sync.events.uri = file:events\n");
+            // the first run meets two 503s: with back-off and Retry-After it outlasts the 2 s period
+            slow.failNext(503, 2, "HEAD /v2/lab/app/manifests/.*");
+
+            Process service = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JarRun.jar().toString(),
+                    "--auth", "auth.yaml", "--images", "images.yaml", "--schedule", "0/2 * * * * ?"))
+                    .directory(work.toFile())
+                    .redirectOutput(work.resolve("out.txt").toFile())
+                    .redirectError(work.resolve("err.txt").toFile())
+                    .start();
+            List<JsonNode> reports = awaitReports(3, 40);
+            service.destroy(); // SIGTERM
+            assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            String log = Files.readString(work.resolve("err.txt"));
+            assertThat(reports).as(log).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(reports.get(0).path("status").asText()).isEqualTo("succeeded");
+            assertThat(reports.get(0).path("imagesSynced").asInt()).isEqualTo(1);
+            assertThat(reports.get(0).path("images").get(0).path("attempts").asInt()).isEqualTo(3);
+            assertThat(reports.get(1).path("imagesSkipped").asInt()).isEqualTo(1);
+            for (int i = 1; i < reports.size(); i++) {
+                Instant previousEnd = Instant.parse(reports.get(i - 1).path("finished").asText());
+                Instant start = Instant.parse(reports.get(i).path("started").asText());
+                assertThat(start).as("runs never overlap").isAfterOrEqualTo(previousEnd);
+            }
+            assertThat(log).contains("sync run skipped: the run");
+            assertThat(events()).anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("image"))
+                    .anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("run"));
+        }
+        assertThat(Skopeo.inspectRaw(target, "mirror/app:v1")).isEqualTo(image.manifest());
+    }
+
+    private List<JsonNode> awaitReports(int count, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<JsonNode> reports = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            reports = readAll(work.resolve("reports"));
+            if (reports.size() >= count) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        return reports;
+    }
+
+    private List<JsonNode> events() throws Exception {
+        return readAll(work.resolve("events"));
+    }
+
+    private static List<JsonNode> readAll(Path directory) throws Exception {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<JsonNode> nodes = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.sorted().toList()) {
+                nodes.add(JSON.readTree(file.toFile()));
+            }
+        }
+        return nodes;
+    }
+}

@@ -146,23 +146,41 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                 application.serve();
                 return SUCCESS;
             } catch (Exception e) {
-                err.println("error: " + rootMessage(e));
-                return USAGE_ERROR;
+                return failedToStart(err, e);
             }
         }
-        try (SyncApplication application = SyncApplication.oneShot(settings, routesDir, properties)) {
+        SyncApplication application;
+        try {
+            application = SyncApplication.oneShot(settings, routesDir, properties);
+        } catch (Exception e) {
+            return failedToStart(err, e);
+        }
+        try (application) {
             SyncSummary summary = application.runOnce();
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (ConfigException e) {
             err.println("error: " + e.getMessage());
             return USAGE_ERROR;
         } catch (Exception e) {
-            err.println("error: " + rootMessage(e));
+            err.println("error: " + oneLine(rootMessage(e)));
             if (debug) {
                 e.printStackTrace(err);
             }
             return IMAGES_FAILED;
         }
+    }
+
+    /** Routes that do not load (a broken YAML file, an unknown bean) are a configuration error. */
+    private int failedToStart(PrintWriter err, Exception e) {
+        err.println("error: the routes did not start: " + oneLine(rootMessage(e)));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return USAGE_ERROR;
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\n\\s*", " ").replaceAll("\\s*\\^\\s*", " ").trim();
     }
 
     SyncSettings settings(Map<String, String> environment, ServiceProperties properties) {

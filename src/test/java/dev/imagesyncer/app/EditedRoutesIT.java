@@ -47,4 +47,19 @@ class EditedRoutesIT {
         assertThat(run.stderr()).contains("edited route: 1 images planned");
         assertThat(Skopeo.inspectRaw(target, "mirror/app:v1")).isEqualTo(image.manifest());
     }
+
+    @Test
+    void a_broken_route_file_stops_start_up_naming_the_file_and_line() throws Exception {
+        Path routes = Files.createDirectory(work.resolve("broken"));
+        Files.writeString(routes.resolve("sync.camel.yaml"), Files.readString(Path.of("routes/sync.camel.yaml"))
+                .replace("      uri: direct:sync\n", "      uri: direct:sync\n     broken: [\n"));
+        Files.writeString(work.resolve("images.yaml"), "{}\n");
+
+        JarRun run = JarRun.in(work, Map.of(), "--images", "images.yaml", "--routes", "broken");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr().strip().lines()).as(run.stderr()).hasSize(1);
+        assertThat(run.stderr()).startsWith("error: the routes did not start: ")
+                .contains(routes.resolve("sync.camel.yaml").toString()).containsPattern("line \\d+");
+    }
 }

@@ -49,6 +49,36 @@ class EditedRoutesIT {
     }
 
     @Test
+    void a_filter_step_skips_repositories_by_name_as_the_readme_shows() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 256);
+        RegistrySeeder.of(source).push("lab/public", "v1", image);
+        RegistrySeeder.of(source).push("lab/internal/secret", "v1", image);
+        Files.writeString(work.resolve("images.yaml"), """
+                %1$s/lab/public:v1: %2$s/mirror/public
+                %1$s/lab/internal/secret:v1: %2$s/mirror/secret
+                """.formatted(source.host(), target.host()));
+        JarRun.writeInsecureAuth(work, source, target);
+        String shipped = Files.readString(Path.of("routes/sync.camel.yaml"));
+        String head = "        - bean:\n            ref: imageSync\n            method: headSource\n";
+        assertThat(shipped).contains(head);
+        Path routes = Files.createDirectory(work.resolve("filtered"));
+        Files.writeString(routes.resolve("sync.camel.yaml"), shipped.replace(head, """
+                        - filter:
+                            expression:
+                              simple: "${body.source.toString()} contains '/internal/'"
+                            steps:
+                              - stop: {}
+                """ + head));
+
+        JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--routes",
+                "filtered");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Skopeo.inspectRaw(target, "mirror/public:v1")).isEqualTo(image.manifest());
+        assertThat(RegistrySeeder.of(target).fetchManifest("mirror/secret", "v1")).isEmpty();
+    }
+
+    @Test
     void a_broken_route_file_stops_start_up_naming_the_file_and_line() throws Exception {
         Path routes = Files.createDirectory(work.resolve("broken"));
         Files.writeString(routes.resolve("sync.camel.yaml"), Files.readString(Path.of("routes/sync.camel.yaml"))

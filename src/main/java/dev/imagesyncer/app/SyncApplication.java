@@ -8,6 +8,9 @@ import dev.imagesyncer.pipeline.SyncRuns;
 import dev.imagesyncer.pipeline.SyncSettings;
 import dev.imagesyncer.pipeline.TagResolver;
 import dev.imagesyncer.report.SyncSummary;
+import dev.imagesyncer.service.ManagementApi;
+import dev.imagesyncer.service.PrometheusSyncMetrics;
+import dev.imagesyncer.service.SyncMetrics;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -56,16 +59,24 @@ public final class SyncApplication implements AutoCloseable {
         main.addInitialProperty("sync.retryDelay", Long.toString(settings.retryDelayMillis()));
         if (properties.schedule() != null) {
             main.addInitialProperty("sync.schedule", properties.schedule());
+            // the management endpoints (service.camel.yaml) on camel-main's HTTP server
+            main.addInitialProperty("camel.server.enabled", "true");
+            main.addInitialProperty("camel.server.port", properties.all().getProperty("sync.http.port", "8080"));
         }
         main.addInitialProperty("sync.events.uri", properties.eventsUri());
         this.syncRuns = new SyncRuns(settings, transfers, Clock.systemUTC());
+        SyncMetrics metrics = properties.schedule() != null
+                ? new PrometheusSyncMetrics(Clock.systemUTC())
+                : SyncMetrics.NONE;
         main.bind("syncWorkers", workers);
         main.bind("syncRuns", syncRuns);
-        main.bind("events", new SyncEvents());
+        main.bind("events", new SyncEvents(metrics));
+        main.bind("management", new ManagementApi(
+                settings.reportsDir() != null ? settings.reportsDir() : Path.of("reports"), metrics));
         main.bind("tagResolver", new TagResolver());
         main.bind("imageSync", new ImageSync());
         main.bind("failures", new FailureRecorder());
-        main.bind("retryAfterDelay", new RetryAfterDelay());
+        main.bind("retryAfterDelay", new RetryAfterDelay(metrics));
     }
 
     /** Starts the routes for one run. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,15 +37,25 @@ class EditedRoutesIT {
         String shipped = Files.readString(Path.of("routes/sync.camel.yaml"));
         String finish = "        - bean:\n            ref: syncRuns\n            method: finish\n";
         assertThat(shipped).contains(finish);
+        String imageEvent = "              - bean:\n                  ref: events\n                  method: image\n";
+        assertThat(shipped).contains(imageEvent);
         Path routes = Files.createDirectory(work.resolve("my-routes"));
-        Files.writeString(routes.resolve("sync.camel.yaml"), shipped.replace(finish,
-                "        - log: \"edited route: ${exchangeProperty.syncRun.jobs.size()} images planned\"\n" + finish));
+        Files.writeString(routes.resolve("sync.camel.yaml"), shipped
+                .replace(finish,
+                        "        - log: \"edited route: ${exchangeProperty.syncRun.jobs.size()} images planned\"\n" + finish)
+                .replaceFirst(imageEvent, imageEvent + "              - to: file:results\n"));
 
         JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--routes",
                 "my-routes");
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.stderr()).contains("edited route: 1 images planned");
+        try (var results = Files.list(work.resolve("results"))) {
+            List<Path> files = results.toList();
+            assertThat(files).hasSize(1);
+            assertThat(Files.readString(files.get(0))).contains("\"type\":\"image\"", "\"result\":\"synced\"",
+                    target.host() + "/mirror/app:v1");
+        }
         assertThat(Skopeo.inspectRaw(target, "mirror/app:v1")).isEqualTo(image.manifest());
     }
 

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,7 +47,12 @@ class ServiceModeIT {
             Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
                     .formatted(slow.host(), target.host()));
             JarRun.writeInsecureAuth(work, slow, target);
-            Files.writeString(work.resolve("application.properties"), "sync.events.uri = file:events\n");
+            int httpPort;
+            try (var socket = new java.net.ServerSocket(0)) {
+                httpPort = socket.getLocalPort();
+            }
+            Files.writeString(work.resolve("application.properties"),
+                    "sync.events.uri = file:events\nsync.http.port = " + httpPort + "\n");
             // the first run meets two 503s: with back-off and Retry-After it outlasts the 2 s period
             slow.failNext(503, 2, "HEAD /v2/lab/app/manifests/.*");
 
@@ -55,6 +64,14 @@ class ServiceModeIT {
                     .redirectError(work.resolve("err.txt").toFile())
                     .start();
             List<JsonNode> reports = awaitReports(3, 40);
+            String base = "http://127.0.0.1:" + httpPort;
+            HttpResponse<String> health = http("GET", base + "/health");
+            HttpResponse<String> runs = http("GET", base + "/runs");
+            String firstId = reports.get(0).path("id").asText();
+            HttpResponse<String> firstRun = http("GET", base + "/runs/" + firstId);
+            HttpResponse<String> unknownRun = http("GET", base + "/runs/20000101T000000.000Z");
+            HttpResponse<String> metrics = http("GET", base + "/metrics");
+            HttpResponse<String> trigger = http("POST", base + "/sync");
             service.destroy(); // SIGTERM
             assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
@@ -70,10 +87,30 @@ class ServiceModeIT {
                 assertThat(start).as("runs never overlap").isAfterOrEqualTo(previousEnd);
             }
             assertThat(log).contains("sync run skipped: the run");
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(JSON.readTree(health.body()).path("status").asText()).isEqualTo("UP");
+            assertThat(runs.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(runs.body())).hasSizeGreaterThanOrEqualTo(3)
+                    .anySatisfy(run -> assertThat(run.path("id").asText()).isEqualTo(firstId));
+            assertThat(firstRun.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(firstRun.body()).path("images").get(0).path("destination").asText())
+                    .isEqualTo(target.host() + "/mirror/app:v1");
+            assertThat(unknownRun.statusCode()).isEqualTo(404);
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("imagesyncer_images_synced_total 1.0")
+                    .contains("imagesyncer_retries_total 2.0")
+                    .contains("imagesyncer_last_success_timestamp_seconds{source=\"" + slow.host() + "/lab/app\"}");
+            assertThat(trigger.statusCode()).isIn(202, 409);
+            assertThat(trigger.body()).contains(trigger.statusCode() == 202 ? "started" : "busy");
             assertThat(events()).anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("image"))
                     .anySatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("run"));
         }
         assertThat(Skopeo.inspectRaw(target, "mirror/app:v1")).isEqualTo(image.manifest());
+    }
+
+    private static HttpResponse<String> http(String method, String uri) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private List<JsonNode> awaitReports(int count, int seconds) throws Exception {

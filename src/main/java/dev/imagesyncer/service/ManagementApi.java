@@ -1,0 +1,79 @@
+package dev.imagesyncer.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagesyncer.report.RunReports;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What the management endpoints of service mode answer: the run reports, health (Camel's health checks) and
+ * the Prometheus metrics. The routes in {@code service.camel.yaml} map HTTP onto these methods.
+ */
+public final class ManagementApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RUN_ID = Pattern.compile("[0-9TZ.]+");
+
+    private final Path reportsDir;
+    private final SyncMetrics metrics;
+
+    public ManagementApi(Path reportsDir, SyncMetrics metrics) {
+        this.reportsDir = reportsDir;
+        this.metrics = metrics;
+    }
+
+    /** Every kept run, newest first, without the per-image lists. */
+    public String runs() throws IOException {
+        ArrayNode runs = JSON.createArrayNode();
+        List<Path> newestFirst = new ArrayList<>(RunReports.list(reportsDir));
+        Collections.reverse(newestFirst);
+        for (Path report : newestFirst) {
+            ObjectNode run = (ObjectNode) JSON.readTree(report.toFile());
+            run.remove("images");
+            runs.add(run);
+        }
+        return runs.toString();
+    }
+
+    /** One run's full report, or 404. */
+    public String run(@Header("id") String id, Exchange exchange) throws IOException {
+        Path report = reportsDir.resolve("run-" + id + ".json");
+        if (!RUN_ID.matcher(id).matches() || !Files.isRegularFile(report)) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+            return JSON.createObjectNode().put("error", "no run " + id).toString();
+        }
+        return Files.readString(report);
+    }
+
+    /** UP when every Camel health check is (routes and context), else DOWN with 503. */
+    public String health(Exchange exchange) {
+        Collection<HealthCheck.Result> results = HealthCheckHelper.invoke(exchange.getContext());
+        boolean up = results.stream().allMatch(result -> result.getState() != HealthCheck.State.DOWN);
+        ObjectNode health = JSON.createObjectNode().put("status", up ? "UP" : "DOWN");
+        ArrayNode checks = health.putArray("checks");
+        results.forEach(result -> checks.addObject()
+                .put("name", result.getCheck().getId())
+                .put("status", result.getState().name()));
+        if (!up) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+        }
+        return health.toString();
+    }
+
+    public String metrics() {
+        return metrics.scrape();
+    }
+}

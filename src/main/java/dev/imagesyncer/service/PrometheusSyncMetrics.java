@@ -1,0 +1,82 @@
+package dev.imagesyncer.service;
+
+import dev.imagesyncer.registry.RegistryException;
+import dev.imagesyncer.report.ImageOutcome;
+import dev.imagesyncer.report.SyncSummary;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's Prometheus metrics (Micrometer): images synced, skipped and failed, blobs and bytes copied,
+ * retries and 429 answers, run durations, and the last successful sync of each source repository.
+ */
+public final class PrometheusSyncMetrics implements SyncMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Clock clock;
+    private final Counter synced = Counter.builder("imagesyncer.images.synced").register(registry);
+    private final Counter skipped = Counter.builder("imagesyncer.images.skipped").register(registry);
+    private final Counter failed = Counter.builder("imagesyncer.images.failed").register(registry);
+    private final Counter blobsCopied = Counter.builder("imagesyncer.blobs.copied").register(registry);
+    private final Counter blobsMounted = Counter.builder("imagesyncer.blobs.mounted").register(registry);
+    private final Counter bytes = Counter.builder("imagesyncer.bytes.copied").baseUnit("bytes").register(registry);
+    private final Counter retries = Counter.builder("imagesyncer.retries").register(registry);
+    private final Counter rateLimited = Counter.builder("imagesyncer.rate.limited")
+            .description("429 answers from registries").register(registry);
+    private final Timer runs = Timer.builder("imagesyncer.run.duration").register(registry);
+    private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+
+    public PrometheusSyncMetrics(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void image(ImageOutcome outcome) {
+        switch (outcome.result()) {
+            case ImageOutcome.SYNCED -> synced.increment();
+            case ImageOutcome.SKIPPED -> skipped.increment();
+            default -> failed.increment();
+        }
+        if (!ImageOutcome.FAILED.equals(outcome.result())) {
+            String repository = repositoryOf(outcome.source());
+            lastSuccess.computeIfAbsent(repository, r -> registry.gauge("imagesyncer.last.success.timestamp.seconds",
+                    java.util.List.of(io.micrometer.core.instrument.Tag.of("source", r)), new AtomicLong()))
+                    .set(clock.instant().getEpochSecond());
+        }
+    }
+
+    @Override
+    public void run(SyncSummary summary) {
+        blobsCopied.increment(summary.blobsCopied());
+        blobsMounted.increment(summary.blobsMounted());
+        bytes.increment(summary.bytes());
+        runs.record(summary.duration());
+    }
+
+    @Override
+    public void retry(Throwable cause) {
+        retries.increment();
+        if (cause instanceof RegistryException error && error.status() == 429) {
+            rateLimited.increment();
+        }
+    }
+
+    @Override
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static String repositoryOf(String reference) {
+        int at = reference.indexOf('@');
+        String withoutDigest = at < 0 ? reference : reference.substring(0, at);
+        int colon = withoutDigest.lastIndexOf(':');
+        return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.substring(0, colon) : withoutDigest;
+    }
+}

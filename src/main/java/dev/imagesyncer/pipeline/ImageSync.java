@@ -15,11 +15,13 @@ import java.util.List;
 public final class ImageSync {
 
     /**
-     * HEAD the source (one call, whatever the number of destinations): one copy task per destination. Nothing
-     * once the run is interrupted: the images already in progress finish, the others are left for the next run.
+     * HEAD the source (one call, whatever the number of destinations): one copy task per destination. Once the
+     * run is interrupted, images that have not started are left for the next run; one being retried is in
+     * progress and goes on.
      */
-    public List<CopyTask> headSource(ImageCopyJob job, @ExchangeProperty(SyncRun.PROPERTY) SyncRun run) {
-        if (run.report().isInterrupted()) {
+    public List<CopyTask> headSource(ImageCopyJob job, @ExchangeProperty(SyncRun.PROPERTY) SyncRun run,
+                                     @Header(Exchange.REDELIVERED) Boolean redelivered) {
+        if (run.report().isInterrupted() && !Boolean.TRUE.equals(redelivered)) {
             return List.of();
         }
         Descriptor head = run.copier().headSource(job.source());

@@ -108,6 +108,40 @@ class ServiceModeIT {
         assertThat(Skopeo.inspectRaw(target, "mirror/app:v1")).isEqualTo(image.manifest());
     }
 
+    @Test
+    void sigterm_during_a_run_lets_the_image_finish_and_reports_the_run_interrupted() throws Exception {
+        TestImage image = TestImages.dockerV2(1, 1024);
+        RegistrySeeder.of(source).push("lab/long", "v1", image);
+        try (RegistryFront slow = RegistryFront.of(source)) {
+            Files.writeString(work.resolve("images.yaml"), "%s/lab/long:v1: %s/mirror/long\n"
+                    .formatted(slow.host(), target.host()));
+            JarRun.writeInsecureAuth(work, slow, target);
+            slow.failNext(503, 2, "HEAD /v2/lab/long/manifests/.*"); // the run takes several seconds
+
+            Process service = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JarRun.jar().toString(),
+                    "--auth", "auth.yaml", "--images", "images.yaml", "--schedule", "0/1 * * * * ?"))
+                    .directory(work.toFile())
+                    .redirectOutput(work.resolve("out.txt").toFile())
+                    .redirectError(work.resolve("err.txt").toFile())
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(work.resolve("err.txt")).contains("HTTP 503") && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            service.destroy(); // SIGTERM while the image in progress waits for its retry
+            assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            List<JsonNode> reports = readAll(work.resolve("reports"));
+            String log = Files.readString(work.resolve("err.txt"));
+            assertThat(reports).as(log).hasSize(1);
+            assertThat(reports.get(0).path("status").asText()).isEqualTo("interrupted");
+            assertThat(reports.get(0).path("imagesSynced").asInt()).as(log).isEqualTo(1);
+            assertThat(log).contains("interrupted: finishing the images in progress");
+        }
+        assertThat(Skopeo.inspectRaw(target, "mirror/long:v1")).isEqualTo(image.manifest());
+    }
+
     private static HttpResponse<String> http(String method, String uri) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

@@ -100,6 +100,11 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                     + "reports/ in service mode)")
     Path reportsDir;
 
+    @Option(names = "--ca-file", paramLabel = "FILE",
+            description = "trust the CA certificates of this PEM file for every registry (repeatable); "
+                    + "for one registry, give \"ca\" in its auth entry")
+    List<Path> caFiles = new ArrayList<>();
+
     @Option(names = "--routes", paramLabel = "DIR",
             description = "load the Camel routes (*.camel.yaml) from this directory instead of the built-in ones")
     Path routesDir;
@@ -187,13 +192,18 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (!outputFormat.equalsIgnoreCase("yaml") && !outputFormat.equalsIgnoreCase("json")) {
             throw new IllegalArgumentException("--output-images-format must be yaml or json, not " + outputFormat);
         }
+        for (Path caFile : caFiles) {
+            if (!java.nio.file.Files.isRegularFile(caFile)) {
+                throw new IllegalArgumentException("--ca-file " + caFile + ": no such file");
+            }
+        }
         String defaultRegistry = registry != null ? registry : environment.getOrDefault("DEFAULT_REGISTRY", "");
         String defaultNamespace = namespace != null ? namespace : environment.getOrDefault("DEFAULT_NAMESPACE", "");
         return new SyncSettings(configFile, authFile, imagesFile,
                 new DefaultDestination(defaultRegistry, defaultNamespace), environment, proc, retries, 1000,
                 new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
                 outputFormat.toLowerCase(java.util.Locale.ROOT),
-                reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep());
+                reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep(), caFiles);
     }
 
     /** The innermost message: Camel wraps what a bean threw. */

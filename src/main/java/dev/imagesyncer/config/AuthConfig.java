@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.auth.CredentialSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ import java.util.Set;
 
 /**
  * The auth file: a map of {@code registry} or {@code registry/namespace[/more]} to
- * {@code {username, password, insecure}}, all three optional.
+ * {@code {username, password, insecure, ca}}, all optional; {@code ca} is a PEM file of CA certificates (relative
+ * to the auth file) trusted for that registry.
  *
  * <p>Keys are normalised like image references: the registry host is lower-cased and Docker Hub's aliases
  * ({@code index.docker.io}, {@code registry-1.docker.io}, {@code registry.hub.docker.com}) become
@@ -24,8 +26,8 @@ import java.util.Set;
  */
 public final class AuthConfig {
 
-    static final String EXPECTED = "a map of registry to {username, password, insecure}";
-    private static final Set<String> FIELDS = Set.of("username", "password", "insecure");
+    static final String EXPECTED = "a map of registry to {username, password, insecure, ca}";
+    private static final Set<String> FIELDS = Set.of("username", "password", "insecure", "ca");
     private static final AuthConfig EMPTY = new AuthConfig(Map.of());
 
     /** Normalised key to entry, in file order. */
@@ -131,6 +133,17 @@ public final class AuthConfig {
                 .anyMatch(entry -> entry.getValue().insecure());
     }
 
+    /** The CA file given for {@code registry} (its host key, or a namespace key under it), if any. */
+    public Optional<Path> caFile(String registry) {
+        String host = host(registry);
+        String prefix = host + "/";
+        return entries.entrySet().stream()
+                .filter(entry -> entry.getKey().equals(host) || entry.getKey().startsWith(prefix))
+                .map(entry -> entry.getValue().ca())
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
     @Override
     public String toString() {
         return "AuthConfig" + entries;
@@ -164,12 +177,13 @@ public final class AuthConfig {
         }
         if (!value.isObject()) {
             throw ConfigException.atEntry(fileName, key,
-                    "expected a map of username, password, insecure, found " + Nodes.describe(value));
+                    "expected a map of username, password, insecure, ca, found " + Nodes.describe(value));
         }
         for (String field : (Iterable<String>) value::fieldNames) {
             if (!FIELDS.contains(field)) {
                 throw ConfigException.atEntry(fileName, key,
-                        "unknown field " + ConfigException.quote(field) + " (expected username, password, insecure)");
+                        "unknown field " + ConfigException.quote(field)
+                                + " (expected username, password, insecure, ca)");
             }
         }
         String username = expander.expand(string(value, "username", fileName, key));
@@ -179,7 +193,22 @@ public final class AuthConfig {
             throw ConfigException.atEntry(fileName, key,
                     "insecure must be true or false, found " + Nodes.describe(insecure));
         }
-        return new RegistryAuth(username, password, insecure != null && insecure.asBoolean(false));
+        return new RegistryAuth(username, password, insecure != null && insecure.asBoolean(false),
+                caFile(value, fileName, key));
+    }
+
+    /** The {@code ca} file, relative to the auth file's folder; it must exist. */
+    private static Path caFile(JsonNode entry, String fileName, String key) {
+        String ca = string(entry, "ca", fileName, key);
+        if (ca.isEmpty()) {
+            return null;
+        }
+        Path folder = Path.of(fileName).toAbsolutePath().getParent();
+        Path file = folder != null ? folder.resolve(ca) : Path.of(ca);
+        if (!Files.isRegularFile(file)) {
+            throw ConfigException.atEntry(fileName, key, "ca file " + ConfigException.quote(ca) + " not found");
+        }
+        return file;
     }
 
     private static String string(JsonNode entry, String field, String fileName, String key) {

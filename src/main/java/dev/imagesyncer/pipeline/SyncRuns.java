@@ -78,6 +78,8 @@ public final class SyncRuns {
             // so that no thread ever waits for a connection that only its own progress would free
             RegistryClientSettings clientSettings = RegistryClientSettings.defaults()
                     .withInsecureRegistries(config.auth()::isInsecure)
+                    .withCaFiles(settings.caFiles())
+                    .withRegistryCaFiles(config.auth()::caFile)
                     .withConnections(16 * settings.proc(), 8 * settings.proc());
             RegistryClient client = new RegistryClient(clientSettings, credentials);
             SyncRun run = new SyncRun(RUN_ID.format(clock.instant()), settings, config, client,

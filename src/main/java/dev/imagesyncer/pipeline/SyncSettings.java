@@ -4,6 +4,7 @@ import dev.imagesyncer.config.DefaultDestination;
 import dev.imagesyncer.copy.CopyOptions;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,14 +19,16 @@ import java.util.Map;
  * @param outputFormat   {@code yaml} or {@code json}, for both outputs
  * @param reportsDir     where each run writes its JSON report, or null for none
  * @param reportsKeep    how many reports to keep there
+ * @param caFiles        PEM files of CA certificates trusted for every registry ({@code --ca-file})
  */
 public record SyncSettings(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
                            Map<String, String> environment, int proc, int retries, long retryDelayMillis,
                            CopyOptions copyOptions, Path successOutput, Path failedOutput, String outputFormat,
-                           Path reportsDir, int reportsKeep) {
+                           Path reportsDir, int reportsKeep, List<Path> caFiles) {
 
     public SyncSettings {
         environment = Map.copyOf(environment);
+        caFiles = List.copyOf(caFiles);
         if (proc < 1) {
             throw new IllegalArgumentException("--proc must be at least 1, not " + proc);
         }

@@ -3,6 +3,8 @@ package dev.imagesyncer.registry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -11,7 +13,8 @@ import java.util.function.Predicate;
  *
  * @param insecureRegistries  registries (host[:port]) whose TLS certificate is not verified and which may be
  *                            reached over plain http, as image-syncer's {@code insecure: true} means
- * @param caFiles             PEM files with extra CA certificates trusted besides the JVM's own
+ * @param caFiles             PEM files with extra CA certificates trusted besides the JVM's own, for every registry
+ * @param registryCaFile      a PEM file of CA certificates trusted for one registry (host[:port]) only
  * @param maxConnections      size of the one connection pool that every call shares
  * @param maxConnectionsPerHost cap for one registry host
  * @param chunkedUploadThreshold blobs larger than this are uploaded in PATCH chunks of {@code chunkSize}
@@ -20,6 +23,7 @@ import java.util.function.Predicate;
 public record RegistryClientSettings(
         Predicate<String> insecureRegistries,
         List<Path> caFiles,
+        Function<String, Optional<Path>> registryCaFile,
         int maxConnections,
         int maxConnectionsPerHost,
         Duration connectTimeout,
@@ -34,7 +38,8 @@ public record RegistryClientSettings(
     }
 
     public static RegistryClientSettings defaults() {
-        return new RegistryClientSettings(registry -> false, List.of(), 64, 16, Duration.ofSeconds(30),
+        return new RegistryClientSettings(registry -> false, List.of(), registry -> Optional.empty(), 64, 16,
+                Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Long.MAX_VALUE, 64L << 20, 1000, "camel-image-syncer");
     }
 
@@ -44,27 +49,38 @@ public record RegistryClientSettings(
     }
 
     public RegistryClientSettings withInsecureRegistries(Predicate<String> insecure) {
-        return new RegistryClientSettings(insecure, caFiles, maxConnections, maxConnectionsPerHost, connectTimeout,
+        return new RegistryClientSettings(insecure, caFiles, registryCaFile, maxConnections, maxConnectionsPerHost,
+                connectTimeout,
                 readTimeout, chunkedUploadThreshold, chunkSize, tagPageSize, userAgent);
     }
 
     public RegistryClientSettings withCaFiles(List<Path> files) {
-        return new RegistryClientSettings(insecureRegistries, files, maxConnections, maxConnectionsPerHost,
+        return new RegistryClientSettings(insecureRegistries, files, registryCaFile, maxConnections,
+                maxConnectionsPerHost,
                 connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, tagPageSize, userAgent);
     }
 
     public RegistryClientSettings withChunkedUploads(long threshold, long chunk) {
-        return new RegistryClientSettings(insecureRegistries, caFiles, maxConnections, maxConnectionsPerHost,
+        return new RegistryClientSettings(insecureRegistries, caFiles, registryCaFile, maxConnections,
+                maxConnectionsPerHost,
                 connectTimeout, readTimeout, threshold, chunk, tagPageSize, userAgent);
     }
 
     public RegistryClientSettings withConnections(int total, int perHost) {
-        return new RegistryClientSettings(insecureRegistries, caFiles, total, perHost, connectTimeout, readTimeout,
+        return new RegistryClientSettings(insecureRegistries, caFiles, registryCaFile, total, perHost, connectTimeout,
+                readTimeout,
                 chunkedUploadThreshold, chunkSize, tagPageSize, userAgent);
     }
 
+    public RegistryClientSettings withRegistryCaFiles(Function<String, Optional<Path>> caFileOfRegistry) {
+        return new RegistryClientSettings(insecureRegistries, caFiles, caFileOfRegistry, maxConnections,
+                maxConnectionsPerHost, connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, tagPageSize,
+                userAgent);
+    }
+
     public RegistryClientSettings withTagPageSize(int pageSize) {
-        return new RegistryClientSettings(insecureRegistries, caFiles, maxConnections, maxConnectionsPerHost,
+        return new RegistryClientSettings(insecureRegistries, caFiles, registryCaFile, maxConnections,
+                maxConnectionsPerHost,
                 connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, pageSize, userAgent);
     }
 

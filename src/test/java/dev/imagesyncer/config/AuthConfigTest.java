@@ -5,6 +5,7 @@ import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.auth.Credentials;
 import org.junit.jupiter.api.Test;
+import java.nio.file.Files;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -226,7 +227,7 @@ class AuthConfigTest {
 
         assertThatThrownBy(() -> AuthConfig.load(file, Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": \"quay.io\": unknown field \"user\" (expected username, password, insecure)");
+                .hasMessage(file + ": \"quay.io\": unknown field \"user\" (expected username, password, insecure, ca)");
     }
 
     @Test
@@ -250,7 +251,7 @@ class AuthConfigTest {
         Path file = write(dir, "auth.json", "{\"quay.io\": \"user:password\"}");
 
         assertThatThrownBy(() -> AuthConfig.load(file, Map.of()))
-                .hasMessage(file + ": \"quay.io\": expected a map of username, password, insecure, found a string");
+                .hasMessage(file + ": \"quay.io\": expected a map of username, password, insecure, ca, found a string");
     }
 
     @Test
@@ -258,7 +259,7 @@ class AuthConfigTest {
         Path file = write(dir, "auth.yaml", "- quay.io\n");
 
         assertThatThrownBy(() -> AuthConfig.load(file, Map.of()))
-                .hasMessage(file + ": expected a map of registry to {username, password, insecure}, found a list");
+                .hasMessage(file + ": expected a map of registry to {username, password, insecure, ca}, found a list");
     }
 
     @Test
@@ -294,5 +295,25 @@ class AuthConfigTest {
 
     private static Repository repo(String reference) {
         return ImageReference.parse(reference).repository();
+    }
+
+    @Test
+    void a_ca_file_is_found_relative_to_the_auth_file_and_must_exist(@org.junit.jupiter.api.io.TempDir Path folder)
+            throws Exception {
+        Files.writeString(folder.resolve("registry-ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Path file = Files.writeString(folder.resolve("auth.yaml"), """
+                harbor.lab:8443: {username: u, password: p, ca: registry-ca.pem}
+                quay.io/team: {ca: registry-ca.pem}
+                """);
+        Path missing = Files.writeString(folder.resolve("bad.yaml"), "harbor.lab: {ca: nowhere.pem}\n");
+
+        AuthConfig auth = AuthConfig.load(file, Map.of());
+
+        assertThat(auth.caFile("harbor.lab:8443")).contains(folder.resolve("registry-ca.pem"));
+        assertThat(auth.caFile("quay.io")).contains(folder.resolve("registry-ca.pem"));
+        assertThat(auth.caFile("docker.io")).isEmpty();
+        assertThatThrownBy(() -> AuthConfig.load(missing, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(missing + ": \"harbor.lab\": ca file \"nowhere.pem\" not found");
     }
 }

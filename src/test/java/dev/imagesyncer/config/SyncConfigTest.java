@@ -166,7 +166,7 @@ class SyncConfigTest {
         assertThatThrownBy(() -> SyncConfig.load(badImages, null, null, Map.of(), DefaultDestination.none()))
                 .hasMessage(badImages + ": \"images\": expected a map of source image to destination image(s), found a list");
         assertThatThrownBy(() -> SyncConfig.load(badAuth, null, null, Map.of(), DefaultDestination.none()))
-                .hasMessage(badAuth + ": \"auth\": expected a map of registry to {username, password, insecure},"
+                .hasMessage(badAuth + ": \"auth\": expected a map of registry to {username, password, insecure, ca},"
                         + " found a string");
         assertThatThrownBy(() -> SyncConfig.load(notAMap, null, null, Map.of(), DefaultDestination.none()))
                 .hasMessage(notAMap + ": expected a map with \"auth\" and \"images\" keys, found a list");
@@ -177,6 +177,6 @@ class SyncConfigTest {
         Path config = write(dir, "config.json", "{\"auth\": {\"quay.io\": {\"pass\": \"x\"}}, \"images\": {}}");
 
         assertThatThrownBy(() -> SyncConfig.load(config, null, null, Map.of(), DefaultDestination.none()))
-                .hasMessage(config + ": \"quay.io\": unknown field \"pass\" (expected username, password, insecure)");
+                .hasMessage(config + ": \"quay.io\": unknown field \"pass\" (expected username, password, insecure, ca)");
     }
 }

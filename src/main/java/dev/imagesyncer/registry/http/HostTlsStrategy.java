@@ -22,31 +22,58 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * TLS per host: certificates are verified against the JVM's CAs plus the given CA files, except for registries
- * marked insecure, whose certificates and host names are not checked at all.
+ * TLS per host: certificates are verified against the JVM's CAs plus the global CA files, plus the CA file given
+ * for that registry if any, except for registries marked insecure, whose certificates and host names are not
+ * checked at all.
  */
 final class HostTlsStrategy implements TlsSocketStrategy {
 
+    private final List<Path> caFiles;
     private final TlsSocketStrategy verified;
     private final TlsSocketStrategy unverified;
     private final Predicate<String> insecure;
+    private final Function<String, Optional<Path>> registryCaFile;
+    private final Map<Path, TlsSocketStrategy> verifiedWithRegistryCa = new ConcurrentHashMap<>();
 
-    HostTlsStrategy(List<Path> caFiles, Predicate<String> insecure) {
+    HostTlsStrategy(List<Path> caFiles, Predicate<String> insecure, Function<String, Optional<Path>> registryCaFile) {
+        this.caFiles = List.copyOf(caFiles);
         this.verified = new DefaultClientTlsStrategy(verifyingContext(caFiles));
         this.unverified = new DefaultClientTlsStrategy(trustingContext(), HostnameVerificationPolicy.CLIENT,
                 NoopHostnameVerifier.INSTANCE);
         this.insecure = insecure;
+        this.registryCaFile = registryCaFile;
     }
 
     @Override
     public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
             throws IOException {
-        boolean skipVerification = insecure.test(target + ":" + port) || port == 443 && insecure.test(target);
-        return (skipVerification ? unverified : verified).upgrade(socket, target, port, attachment, context);
+        return strategyFor(target, port).upgrade(socket, target, port, attachment, context);
+    }
+
+    /** A registry is named host:port, or host alone on the default port. */
+    private TlsSocketStrategy strategyFor(String host, int port) {
+        String registry = host + ":" + port;
+        if (insecure.test(registry) || port == 443 && insecure.test(host)) {
+            return unverified;
+        }
+        Optional<Path> ca = registryCaFile.apply(registry);
+        if (ca.isEmpty() && port == 443) {
+            ca = registryCaFile.apply(host);
+        }
+        return ca.map(file -> verifiedWithRegistryCa.computeIfAbsent(file, f -> {
+            List<Path> trusted = new ArrayList<>(caFiles);
+            trusted.add(f);
+            return new DefaultClientTlsStrategy(verifyingContext(trusted));
+        })).orElse(verified);
     }
 
     private static SSLContext verifyingContext(List<Path> caFiles) {

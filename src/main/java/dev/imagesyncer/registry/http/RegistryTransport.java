@@ -55,7 +55,8 @@ public final class RegistryTransport implements Closeable {
                       Clock clock) {
         this.settings = settings;
         PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .setTlsSocketStrategy(new HostTlsStrategy(settings.caFiles(), settings::isInsecure))
+                .setTlsSocketStrategy(new HostTlsStrategy(settings.caFiles(), settings::isInsecure,
+                        settings.registryCaFile()))
                 .setMaxConnTotal(settings.maxConnections())
                 .setMaxConnPerRoute(settings.maxConnectionsPerHost())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()

@@ -46,10 +46,14 @@ class BadConfigIT {
             "tag-count mismatch  | images.yaml | 'SRC/lab/app:v1,v2: DST/mirror/app:x'             | SRC/lab/app:v1,v2",
             "invalid regex       | images.yaml | '\"SRC/lab/app:/v(1/\": DST/mirror/app'             | SRC/lab/app:/v(1/",
             "invalid reference   | images.yaml | 'SRC/Lab/App:v1: DST/mirror/app'                  | SRC/Lab/App:v1",
+            "bad digest          | images.yaml | 'SRC/lab/app@sha256:abc: DST/mirror/app'          | invalid sha256 digest",
+            "missing file        | images.yaml |                                                    | no such file",
     })
     void exits_2_with_one_clear_line_before_copying(String name, String file, String content, String named)
             throws Exception {
-        Files.writeString(work.resolve(file), content.replace("SRC", source.host()).replace("DST", target.host()));
+        if (content != null) {
+            Files.writeString(work.resolve(file), content.replace("SRC", source.host()).replace("DST", target.host()));
+        }
         StringWriter err = new StringWriter();
         CommandLine command = ImageSyncerApplication.commandLine(new ImageSyncerApplication());
         command.setErr(new PrintWriter(err, true));
@@ -61,6 +65,23 @@ class BadConfigIT {
         assertThat(message.lines()).as(message).hasSize(1);
         assertThat(message).startsWith("error: ").contains(named.replace("SRC", source.host()));
         assertThat(catalog(target)).as("nothing copied").doesNotContain("mirror/app");
+    }
+
+    @org.junit.jupiter.api.Test
+    void an_unknown_extension_is_read_by_its_content() throws Exception {
+        Files.writeString(work.resolve("mirror.conf"), "%s/lab/app:v1: %s/sniffed/app\n"
+                .formatted(source.host(), target.host()));
+        Files.writeString(work.resolve("auth.conf"), "{\"%s\": {\"insecure\": true}, \"%s\": {\"insecure\": true}}"
+                .formatted(source.host(), target.host()));
+        StringWriter err = new StringWriter();
+        CommandLine command = ImageSyncerApplication.commandLine(new ImageSyncerApplication());
+        command.setErr(new PrintWriter(err, true));
+
+        int exit = command.execute("--auth", work.resolve("auth.conf").toString(),
+                "--images", work.resolve("mirror.conf").toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(catalog(target)).contains("sniffed/app");
     }
 
     private static String catalog(RegistryExtension registry) throws Exception {

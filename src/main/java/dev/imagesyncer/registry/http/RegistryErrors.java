@@ -58,6 +58,12 @@ public final class RegistryErrors {
                     case 403 -> ErrorCode.DENIED;
                     default -> ErrorCode.UNKNOWN;
                 };
+                if (detail.isEmpty() && code != ErrorCode.UNKNOWN) {
+                    // HEAD answers carry no body: say what the status means
+                    message += code == ErrorCode.UNAUTHORIZED
+                            ? " UNAUTHORIZED: credentials missing or refused"
+                            : " DENIED: access to the resource is denied";
+                }
             }
             return new PermanentRegistryException(message, status, code);
         }

@@ -52,8 +52,12 @@ class RegistryErrorsTest {
 
     @Test
     void status_alone_classifies_denied_and_unauthorized() {
-        assertThat(RegistryErrors.fromResponse("x", response(401, "", null)).code()).isEqualTo(ErrorCode.UNAUTHORIZED);
-        assertThat(RegistryErrors.fromResponse("x", response(403, "", null)).code()).isEqualTo(ErrorCode.DENIED);
+        assertThat(RegistryErrors.fromResponse("x", response(401, "", null)))
+                .hasMessage("x: HTTP 401 UNAUTHORIZED: credentials missing or refused")
+                .extracting(RegistryException::code).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(RegistryErrors.fromResponse("x", response(403, "", null)))
+                .hasMessage("x: HTTP 403 DENIED: access to the resource is denied")
+                .extracting(RegistryException::code).isEqualTo(ErrorCode.DENIED);
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.imagesyncer.app;
 
 import dev.imagesyncer.pipeline.FailureRecorder;
 import dev.imagesyncer.pipeline.ImageSync;
-import dev.imagesyncer.pipeline.RetryAfterDelay;
+import dev.imagesyncer.pipeline.RetryCounter;
 import dev.imagesyncer.pipeline.SyncEvents;
 import dev.imagesyncer.pipeline.SyncRuns;
 import dev.imagesyncer.pipeline.SyncSettings;
@@ -76,7 +76,7 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("tagResolver", new TagResolver());
         main.bind("imageSync", new ImageSync());
         main.bind("failures", new FailureRecorder());
-        main.bind("retryAfterDelay", new RetryAfterDelay(metrics));
+        main.bind("retries", new RetryCounter(metrics));
     }
 
     /** Starts the routes for one run. */

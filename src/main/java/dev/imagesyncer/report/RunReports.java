@@ -39,7 +39,9 @@ public final class RunReports {
                 .put("blobsMounted", summary.blobsMounted())
                 .put("blobsSkipped", summary.blobsSkipped())
                 .put("manifestsPushed", summary.manifestsPushed())
-                .put("bytes", summary.bytes());
+                .put("bytes", summary.bytes())
+                .put("retries", summary.retries())
+                .put("rateLimited", summary.rateLimited());
         if (withImages) {
             run.set("images", JSON.valueToTree(summary.images()));
         }

@@ -33,6 +33,8 @@ public final class SyncReport {
     private int blobsSkipped;
     private int manifestsPushed;
     private long bytes;
+    private int retries;
+    private int rateLimited;
     private boolean interrupted;
     private final List<ImageOutcome> outcomes = new ArrayList<>();
     private final Map<String, List<String>> succeededImages = new LinkedHashMap<>();
@@ -102,6 +104,14 @@ public final class SyncReport {
         return failed(source, destinations, reason, attempts);
     }
 
+    /** A redelivery after a transient error; {@code rateLimitedAnswer} when the registry answered 429. */
+    public synchronized void retried(boolean rateLimitedAnswer) {
+        retries++;
+        if (rateLimitedAnswer) {
+            rateLimited++;
+        }
+    }
+
     public synchronized void interrupted() {
         interrupted = true;
     }
@@ -113,8 +123,8 @@ public final class SyncReport {
     public synchronized SyncSummary summary(String runId) {
         Instant finished = clock.instant();
         return new SyncSummary(runId, started, finished, synced, skipped, failed, blobsCopied, blobsMounted,
-                blobsSkipped, manifestsPushed, bytes, Duration.between(started, finished), copy(succeededImages),
-                copy(failedImages), List.copyOf(failures), List.copyOf(outcomes), interrupted);
+                blobsSkipped, manifestsPushed, bytes, retries, rateLimited, Duration.between(started, finished),
+                copy(succeededImages), copy(failedImages), List.copyOf(failures), List.copyOf(outcomes), interrupted);
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> images) {

@@ -11,11 +11,13 @@ import java.util.Map;
  * @param succeededImages source to the destinations that now hold it, in the images-file shape
  * @param failedImages    source to the destinations it did not reach, in the images-file shape
  * @param failures        one line per failure: what, where, why
+ * @param retries         redeliveries after transient errors
+ * @param rateLimited     how many of them followed a 429 answer
  * @param images          every image and destination, in the order they finished
  */
 public record SyncSummary(String runId, Instant started, Instant finished, int imagesSynced, int imagesSkipped,
                           int imagesFailed, int blobsCopied, int blobsMounted, int blobsSkipped, int manifestsPushed,
-                          long bytes, Duration duration, Map<String, List<String>> succeededImages,
+                          long bytes, int retries, int rateLimited, Duration duration, Map<String, List<String>> succeededImages,
                           Map<String, List<String>> failedImages, List<String> failures, List<ImageOutcome> images,
                           boolean interrupted) {
 
@@ -36,9 +38,9 @@ public record SyncSummary(String runId, Instant started, Instant finished, int i
     /** The closing line a user reads first. */
     public String line() {
         return String.format("%s: %d images synced, %d skipped, %d failed; blobs: %d copied, %d mounted, "
-                        + "%d skipped; %d manifests pushed; %s in %.1f s (%.1f MiB/s)",
+                        + "%d skipped; %d manifests pushed; %s in %.1f s (%.1f MiB/s); %d retries, %d rate-limited (429)",
                 interrupted ? "Sync interrupted" : "Sync finished", imagesSynced, imagesSkipped, imagesFailed,
                 blobsCopied, blobsMounted, blobsSkipped, manifestsPushed, Sizes.human(bytes),
-                duration.toMillis() / 1000.0, mibPerSecond());
+                duration.toMillis() / 1000.0, mibPerSecond(), retries, rateLimited);
     }
 }

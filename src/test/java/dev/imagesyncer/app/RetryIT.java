@@ -39,10 +39,27 @@ class RetryIT {
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.stderr()).contains("HTTP 503");
+            assertThat(run.summary()).endsWith("2 retries, 0 rate-limited (429)");
             assertThat(flaky.requests()).filteredOn(r -> r.method().equals("GET") && r.path().contains("/manifests/"))
                     .hasSize(3);
         }
         assertThat(Skopeo.inspectRaw(target, "mirror/flaky:v1")).isEqualTo(image.manifest());
+    }
+
+    @Test
+    void a_rate_limited_registry_is_waited_for_and_the_429s_are_counted() throws Exception {
+        TestImage image = TestImages.dockerV2(1, 512);
+        RegistrySeeder.of(source).push("lab/limited", "v1", image);
+        try (RegistryFront limited = RegistryFront.of(source)) {
+            writeFiles(limited, "lab/limited:v1", "mirror/limited");
+            limited.failNext(429, 2, "GET /v2/lab/limited/manifests/.*");
+
+            JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.summary()).endsWith("2 retries, 2 rate-limited (429)");
+        }
+        assertThat(Skopeo.inspectRaw(target, "mirror/limited:v1")).isEqualTo(image.manifest());
     }
 
     @Test

@@ -46,6 +46,7 @@ public final class RegistryTransport implements Closeable {
     private final CloseableHttpClient http;
     private final Authenticator authenticator;
     private final Map<String, URI> baseUris = new ConcurrentHashMap<>();
+    private final HostBackoff backoff = new HostBackoff();
 
     public RegistryTransport(RegistryClientSettings settings, CredentialSource credentials) {
         this(settings, credentials, System.getenv(), Clock.systemUTC());
@@ -148,10 +149,16 @@ public final class RegistryTransport implements Closeable {
             builder.setEntity(request.body());
         }
         ClassicHttpRequest httpRequest = builder.build();
+        backoff.await(uri.getAuthority());
         try {
             ClassicHttpResponse response = http.executeOpen(null, httpRequest, null);
             LOG.debug("{} {}{} -> {}", request.method(), uri.getAuthority(), uri.getPath(), response.getCode());
-            return new RegistryResponse(response, uri);
+            RegistryResponse answer = new RegistryResponse(response, uri);
+            if (response.getCode() == 429 || response.getCode() == 503) {
+                answer.header("Retry-After").map(RegistryErrors::parseRetryAfter)
+                        .ifPresent(wait -> backoff.pause(uri.getAuthority(), wait));
+            }
+            return answer;
         } catch (IOException e) {
             throw RegistryErrors.fromIo(request.operation(), e);
         }

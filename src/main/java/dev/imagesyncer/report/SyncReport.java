@@ -39,7 +39,6 @@ public final class SyncReport {
     private final List<ImageOutcome> outcomes = new ArrayList<>();
     private final Map<String, List<String>> succeededImages = new LinkedHashMap<>();
     private final Map<String, List<String>> failedImages = new LinkedHashMap<>();
-    private final List<String> failures = new ArrayList<>();
 
     public SyncReport(Clock clock) {
         this.clock = clock;
@@ -87,7 +86,6 @@ public final class SyncReport {
             done++;
             failed++;
             failedImages.computeIfAbsent(source, s -> new ArrayList<>()).add(destination);
-            failures.add(source + " -> " + destination + ": " + reason);
             ImageOutcome outcome = new ImageOutcome(source, destination, ImageOutcome.FAILED, "", 0, 0, attempts,
                     reason);
             outcomes.add(outcome);
@@ -124,7 +122,7 @@ public final class SyncReport {
         Instant finished = clock.instant();
         return new SyncSummary(runId, started, finished, synced, skipped, failed, blobsCopied, blobsMounted,
                 blobsSkipped, manifestsPushed, bytes, retries, rateLimited, Duration.between(started, finished),
-                copy(succeededImages), copy(failedImages), List.copyOf(failures), List.copyOf(outcomes), interrupted);
+                copy(succeededImages), copy(failedImages), List.copyOf(outcomes), interrupted);
     }
 
     private static Map<String, List<String>> copy(Map<String, List<String>> images) {

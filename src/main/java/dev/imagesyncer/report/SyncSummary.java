@@ -10,7 +10,6 @@ import java.util.Map;
  *
  * @param succeededImages source to the destinations that now hold it, in the images-file shape
  * @param failedImages    source to the destinations it did not reach, in the images-file shape
- * @param failures        one line per failure: what, where, why
  * @param retries         redeliveries after transient errors
  * @param rateLimited     how many of them followed a 429 answer
  * @param images          every image and destination, in the order they finished
@@ -18,7 +17,7 @@ import java.util.Map;
 public record SyncSummary(String runId, Instant started, Instant finished, int imagesSynced, int imagesSkipped,
                           int imagesFailed, int blobsCopied, int blobsMounted, int blobsSkipped, int manifestsPushed,
                           long bytes, int retries, int rateLimited, Duration duration, Map<String, List<String>> succeededImages,
-                          Map<String, List<String>> failedImages, List<String> failures, List<ImageOutcome> images,
+                          Map<String, List<String>> failedImages, List<ImageOutcome> images,
                           boolean interrupted) {
 
     public double mibPerSecond() {

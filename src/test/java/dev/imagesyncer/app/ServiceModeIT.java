@@ -56,13 +56,7 @@ class ServiceModeIT {
             // the first run meets two 503s: with back-off and Retry-After it outlasts the 2 s period
             slow.failNext(503, 2, "HEAD /v2/lab/app/manifests/.*");
 
-            Process service = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JarRun.jar().toString(),
-                    "--auth", "auth.yaml", "--images", "images.yaml", "--schedule", "0/2 * * * * ?"))
-                    .directory(work.toFile())
-                    .redirectOutput(work.resolve("out.txt").toFile())
-                    .redirectError(work.resolve("err.txt").toFile())
-                    .start();
+            Process service = startService("0/2 * * * * ?");
             List<JsonNode> reports = awaitReports(3, 40);
             String base = "http://127.0.0.1:" + httpPort;
             HttpResponse<String> health = http("GET", base + "/health");
@@ -118,13 +112,7 @@ class ServiceModeIT {
             JarRun.writeInsecureAuth(work, slow, target);
             slow.failNext(503, 2, "HEAD /v2/lab/long/manifests/.*"); // the run takes several seconds
 
-            Process service = new ProcessBuilder(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JarRun.jar().toString(),
-                    "--auth", "auth.yaml", "--images", "images.yaml", "--schedule", "0/1 * * * * ?"))
-                    .directory(work.toFile())
-                    .redirectOutput(work.resolve("out.txt").toFile())
-                    .redirectError(work.resolve("err.txt").toFile())
-                    .start();
+            Process service = startService("0/1 * * * * ?");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!Files.readString(work.resolve("err.txt")).contains("HTTP 503") && System.nanoTime() < deadline) {
                 Thread.sleep(100);
@@ -140,6 +128,17 @@ class ServiceModeIT {
             assertThat(log).contains("interrupted: finishing the images in progress");
         }
         assertThat(Skopeo.inspectRaw(target, "mirror/long:v1")).isEqualTo(image.manifest());
+    }
+
+    /** The packaged jar in service mode, in the work directory; its stdout and stderr go to out.txt and err.txt. */
+    private Process startService(String cron) throws Exception {
+        return new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JarRun.jar().toString(),
+                "--auth", "auth.yaml", "--images", "images.yaml", "--schedule", cron))
+                .directory(work.toFile())
+                .redirectOutput(work.resolve("out.txt").toFile())
+                .redirectError(work.resolve("err.txt").toFile())
+                .start();
     }
 
     private static HttpResponse<String> http(String method, String uri) throws Exception {

@@ -140,11 +140,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             settings = settings(System.getenv(), properties);
             SyncRuns.loadConfig(settings);
         } catch (ConfigException | IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return USAGE_ERROR;
+            return error(err, e.getMessage(), e, USAGE_ERROR);
         }
         if (properties.schedule() != null) {
             try (SyncApplication application = SyncApplication.service(settings, routesDir, properties)) {
@@ -163,25 +159,27 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         try (application) {
             SyncSummary summary = application.runOnce();
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
-        } catch (ConfigException e) {
-            err.println("error: " + e.getMessage());
-            return USAGE_ERROR;
         } catch (Exception e) {
-            err.println("error: " + oneLine(rootMessage(e)));
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return IMAGES_FAILED;
+            // Camel wraps what the beans threw: a file that went bad since the check above is still a config error
+            Throwable cause = rootCause(e);
+            return cause instanceof ConfigException
+                    ? error(err, cause.getMessage(), e, USAGE_ERROR)
+                    : error(err, oneLine(message(cause)), e, IMAGES_FAILED);
         }
     }
 
     /** Routes that do not load (a broken YAML file, an unknown bean) are a configuration error. */
     private int failedToStart(PrintWriter err, Exception e) {
-        err.println("error: the routes did not start: " + oneLine(rootMessage(e)));
+        return error(err, "the routes did not start: " + oneLine(message(rootCause(e))), e, USAGE_ERROR);
+    }
+
+    /** One line for the user; the stack trace only with --debug. */
+    private int error(PrintWriter err, String message, Exception e, int exitCode) {
+        err.println("error: " + message);
         if (debug) {
             e.printStackTrace(err);
         }
-        return USAGE_ERROR;
+        return exitCode;
     }
 
     private static String oneLine(String message) {
@@ -197,22 +195,24 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                 throw new IllegalArgumentException("--ca-file " + caFile + ": no such file");
             }
         }
-        String defaultRegistry = registry != null ? registry : environment.getOrDefault("DEFAULT_REGISTRY", "");
-        String defaultNamespace = namespace != null ? namespace : environment.getOrDefault("DEFAULT_NAMESPACE", "");
         return new SyncSettings(configFile, authFile, imagesFile,
-                new DefaultDestination(defaultRegistry, defaultNamespace), environment, proc, retries, 1000,
+                DefaultDestination.resolve(registry, namespace, environment), environment, proc, retries, 1000,
                 new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
                 outputFormat.toLowerCase(java.util.Locale.ROOT),
                 reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep(), caFiles);
     }
 
-    /** The innermost message: Camel wraps what a bean threw. */
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause: Camel wraps what a bean threw. */
+    private static Throwable rootCause(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        return cause;
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

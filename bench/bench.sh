@@ -85,18 +85,28 @@ set_bytes=$(du -sb "$run/source/data/docker/registry/v2/blobs" | cut -f1)
 repos=$(cut -d' ' -f4 "$dir/seed/pushes.txt" | cut -d: -f1 | sort -u)
 echo "== set: $(echo "$repos" | wc -l) repositories, $(wc -l < "$dir/seed/pushes.txt") tags, $((set_bytes >> 20)) MiB of blobs"
 
-# timed NAME COMMAND...: runs under /usr/bin/time -v, records "seconds rss_mib"
+# CPU seconds the registries in $watched (pids) have used so far: on 2 cores they bound what any client can reach
+watched=""
+registries_cpu() {
+  local ticks=0 pid
+  for pid in $watched; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$ticks / $(getconf CLK_TCK)" | bc -l
+}
+
+# timed NAME COMMAND...: runs under /usr/bin/time -v, records "seconds rss_mib registries_cpu_seconds"
 timed() {
-  local name=$1
+  local name=$1 cpu_before
   shift
+  cpu_before=$(registries_cpu)
   if ! /usr/bin/time -v -o "$run/$name.time" "$@" > "$run/$name.out" 2>&1; then
     echo "!! $name failed:"; tail -20 "$run/$name.out"; exit 1
   fi
-  local wall rss
+  local wall rss cpu
   wall=$(grep "Elapsed (wall clock)" "$run/$name.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep "Maximum resident set size" "$run/$name.time" | awk '{print int($NF/1024)}')
-  echo "$wall $rss" > "$run/$name.result"
-  printf '   %-28s %7.2f s  %5d MiB RSS\n' "$name" "$wall" "$rss"
+  cpu=$(echo "$(registries_cpu) - $cpu_before" | bc -l)
+  echo "$wall $rss $cpu" > "$run/$name.result"
+  printf '   %-28s %7.2f s  %5d MiB RSS  registries %6.2f s CPU\n' "$name" "$wall" "$rss" "$cpu"
 }
 
 ours() { # ours SOURCE TARGET NAME
@@ -138,6 +148,7 @@ for mode in $modes; do
     for tool in $order; do
       target_port=$(free_port)
       start_registry "target-$tool" "$target_port"
+      watched="$(cat "$run/source/pid") $(cat "$run/target-$tool/pid")"
       dst="127.0.0.1:$target_port"
       if [ "$mode" = wan ]; then
         tproxy=$(free_port); start_proxy "$tproxy" "$target_port"; dst="127.0.0.1:$tproxy"
@@ -146,6 +157,7 @@ for mode in $modes; do
       forget_skopeo_cache
       "$tool" "$src" "$dst" "$mode-$tool-cold-$round"
       "$tool" "$src" "$dst" "$mode-$tool-warm-$round"
+      watched=""
       stop_registry "target-$tool"
     done
   done
@@ -186,8 +198,8 @@ for mib in 100 1024; do
   stop_registry "memory-$mib"
 done
 
-median() { # median NAME-PREFIX: the median wall time over rounds
-  { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+median() { # median NAME-PREFIX [FIELD]: the median over rounds of the wall time (field 1) or registries' CPU (3)
+  { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f"${2:-1}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 max_rss() { { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f2 | sort -n | tail -1; }
 
@@ -210,6 +222,11 @@ max_rss() { { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f2 | so
   small=$(cut -d' ' -f2 "$run/memory-100-mib.result"); large=$(cut -d' ' -f2 "$run/memory-1024-mib.result")
   printf 'Peak RSS copying one layer: 100 MiB -> %s MiB, 1 GiB -> %s MiB (%+.0f%%).\n' "$small" "$large" \
     "$(echo "100 * ($large - $small) / $small" | bc -l)"
+  if [ -n "$cold" ]; then
+    reg=$(median loopback-ours-cold 3); peer_cold=$(median "loopback-peer-cold")
+    printf 'Registries'"'"' CPU in the loopback cold run (source + target): %.1f s, so no client can finish under %.1f s on %s cores (%.2f x skopeo'"'"'s time).\n' \
+      "$reg" "$(echo "$reg / $(nproc)" | bc -l)" "$(nproc)" "$(echo "$reg / $(nproc) / $peer_cold" | bc -l)"
+  fi
   [ -z "$cold" ] || printf 'camel-image-syncer cold on loopback: %.1f MiB/s, %.0f%% of the 1-stream ceiling.\n' \
     "$(echo "$layer_bytes / 1048576 / $cold" | bc -l)" "$(echo "100 * $one / $cold" | bc -l)"
 } | tee "$dir/results.md"

@@ -7,6 +7,7 @@ import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -33,22 +34,20 @@ import java.util.function.Predicate;
 /**
  * TLS per host: certificates are verified against the JVM's CAs plus the global CA files, plus the CA file given
  * for that registry if any, except for registries marked insecure, whose certificates and host names are not
- * checked at all.
+ * checked at all. The SSL contexts are built on first use: loading the JVM's CAs costs start-up time that a run
+ * against plain-http registries need not pay.
  */
 final class HostTlsStrategy implements TlsSocketStrategy {
 
     private final List<Path> caFiles;
-    private final TlsSocketStrategy verified;
-    private final TlsSocketStrategy unverified;
     private final Predicate<String> insecure;
     private final Function<String, Optional<Path>> registryCaFile;
-    private final Map<Path, TlsSocketStrategy> verifiedWithRegistryCa = new ConcurrentHashMap<>();
+    /** Verifying strategies by the registry's own CA file (empty: the JVM's and global CAs only). */
+    private final Map<Optional<Path>, TlsSocketStrategy> verified = new ConcurrentHashMap<>();
+    private TlsSocketStrategy unverified;
 
     HostTlsStrategy(List<Path> caFiles, Predicate<String> insecure, Function<String, Optional<Path>> registryCaFile) {
         this.caFiles = List.copyOf(caFiles);
-        this.verified = new DefaultClientTlsStrategy(verifyingContext(caFiles));
-        this.unverified = new DefaultClientTlsStrategy(trustingContext(), HostnameVerificationPolicy.CLIENT,
-                NoopHostnameVerifier.INSTANCE);
         this.insecure = insecure;
         this.registryCaFile = registryCaFile;
     }
@@ -56,24 +55,38 @@ final class HostTlsStrategy implements TlsSocketStrategy {
     @Override
     public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext context)
             throws IOException {
-        return strategyFor(target, port).upgrade(socket, target, port, attachment, context);
+        TlsSocketStrategy strategy;
+        try {
+            strategy = strategyFor(target, port);
+        } catch (UncheckedIOException | IllegalArgumentException unreadableCaFile) {
+            throw new SSLHandshakeException(unreadableCaFile.getMessage());
+        }
+        return strategy.upgrade(socket, target, port, attachment, context);
     }
 
     /** A registry is named host:port, or host alone on the default port. */
     private TlsSocketStrategy strategyFor(String host, int port) {
         String registry = host + ":" + port;
         if (insecure.test(registry) || port == 443 && insecure.test(host)) {
-            return unverified;
+            return unverified();
         }
         Optional<Path> ca = registryCaFile.apply(registry);
         if (ca.isEmpty() && port == 443) {
             ca = registryCaFile.apply(host);
         }
-        return ca.map(file -> verifiedWithRegistryCa.computeIfAbsent(file, f -> {
+        return verified.computeIfAbsent(ca, file -> {
             List<Path> trusted = new ArrayList<>(caFiles);
-            trusted.add(f);
+            file.ifPresent(trusted::add);
             return new DefaultClientTlsStrategy(verifyingContext(trusted));
-        })).orElse(verified);
+        });
+    }
+
+    private synchronized TlsSocketStrategy unverified() {
+        if (unverified == null) {
+            unverified = new DefaultClientTlsStrategy(trustingContext(), HostnameVerificationPolicy.CLIENT,
+                    NoopHostnameVerifier.INSTANCE);
+        }
+        return unverified;
     }
 
     private static SSLContext verifyingContext(List<Path> caFiles) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +57,14 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     int proc;
 
     @Option(names = {"-r", "--retries"}, paramLabel = "N", defaultValue = "2",
-            description = "retries of a copy that failed for a transient reason (default: ${DEFAULT-VALUE})")
+            description = "retries of a failed request or blob transfer, on the spot, then of an image that still "
+                    + "failed for a transient reason (default: ${DEFAULT-VALUE})")
     int retries;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "seconds a registry may stay silent in the middle of an answer before the request "
+                    + "is retried (default: ${DEFAULT-VALUE})")
+    int readTimeoutSeconds;
 
     @Option(names = "--os", paramLabel = "OS[:VERSION]",
             description = "copy only these OSes of multi-platform images (repeat, or a comma list)")
@@ -190,6 +197,9 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (!outputFormat.equalsIgnoreCase("yaml") && !outputFormat.equalsIgnoreCase("json")) {
             throw new IllegalArgumentException("--output-images-format must be yaml or json, not " + outputFormat);
         }
+        if (readTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + readTimeoutSeconds);
+        }
         for (Path caFile : caFiles) {
             if (!java.nio.file.Files.isRegularFile(caFile)) {
                 throw new IllegalArgumentException("--ca-file " + caFile + ": no such file");
@@ -199,7 +209,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                 DefaultDestination.resolve(registry, namespace, environment), environment, proc, retries, 1000,
                 new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
                 outputFormat.toLowerCase(java.util.Locale.ROOT),
-                reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep(), caFiles);
+                reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep(), caFiles,
+                Duration.ofSeconds(readTimeoutSeconds));
     }
 
     /** The innermost cause: Camel wraps what a bean threw. */

@@ -64,10 +64,11 @@ public final class SyncApplication implements AutoCloseable {
             main.addInitialProperty("camel.server.port", properties.all().getProperty("sync.http.port", "8080"));
         }
         main.addInitialProperty("sync.events.uri", properties.eventsUri());
-        this.syncRuns = new SyncRuns(settings, transfers, Clock.systemUTC());
         SyncMetrics metrics = properties.schedule() != null
                 ? new PrometheusSyncMetrics(Clock.systemUTC())
                 : SyncMetrics.NONE;
+        RetryCounter retries = new RetryCounter(metrics);
+        this.syncRuns = new SyncRuns(settings, transfers, retries, Clock.systemUTC());
         main.bind("syncWorkers", workers);
         main.bind("syncRuns", syncRuns);
         main.bind("events", new SyncEvents(metrics));
@@ -76,7 +77,7 @@ public final class SyncApplication implements AutoCloseable {
         main.bind("tagResolver", new TagResolver());
         main.bind("imageSync", new ImageSync());
         main.bind("failures", new FailureRecorder());
-        main.bind("retries", new RetryCounter(metrics));
+        main.bind("retries", retries);
     }
 
     /** Starts the routes for one run. */

@@ -4,6 +4,7 @@ import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.registry.RetryPolicy;
 import dev.imagesyncer.registry.RegistryClientSettings;
 import dev.imagesyncer.registry.auth.CredentialSource;
 import dev.imagesyncer.registry.auth.DockerConfigCredentials;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -49,13 +51,15 @@ public final class SyncRuns {
 
     private final SyncSettings settings;
     private final ExecutorService transfers;
+    private final RetryCounter retries;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<SyncRun> active = new AtomicReference<>();
 
-    public SyncRuns(SyncSettings settings, ExecutorService transfers, Clock clock) {
+    public SyncRuns(SyncSettings settings, ExecutorService transfers, RetryCounter retries, Clock clock) {
         this.settings = settings;
         this.transfers = transfers;
+        this.retries = retries;
         this.clock = clock;
     }
 
@@ -80,10 +84,14 @@ public final class SyncRuns {
                     .withInsecureRegistries(config.auth()::isInsecure)
                     .withCaFiles(settings.caFiles())
                     .withRegistryCaFiles(config.auth()::caFile)
-                    .withConnections(16 * settings.proc(), 8 * settings.proc());
-            RegistryClient client = new RegistryClient(clientSettings, credentials);
+                    .withConnections(16 * settings.proc(), 8 * settings.proc())
+                    .withReadTimeout(settings.readTimeout());
+            SyncReport report = new SyncReport(clock);
+            RetryPolicy retry = new RetryPolicy(settings.retries(), Duration.ofMillis(settings.retryDelayMillis()),
+                    failure -> retries.count(failure, report));
+            RegistryClient client = new RegistryClient(clientSettings, credentials, retry);
             SyncRun run = new SyncRun(RUN_ID.format(clock.instant()), settings, config, client,
-                    new ImageCopier(client, transfers, new BlobLedger()), new SyncReport(clock));
+                    new ImageCopier(client, transfers, new BlobLedger()), report);
             active.set(run);
             LOG.info("sync run {} started: {} rules", run.getId(), config.images().rules().size());
             return run;

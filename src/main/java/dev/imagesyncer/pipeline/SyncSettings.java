@@ -4,6 +4,7 @@ import dev.imagesyncer.config.DefaultDestination;
 import dev.imagesyncer.copy.CopyOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,19 +13,21 @@ import java.util.Map;
  *
  * @param configFile     the legacy combined file ({@code --config}), or null
  * @param proc           how many registry transfers may run at once ({@code --proc})
- * @param retries        redeliveries of a copy that failed for a transient reason ({@code --retries})
- * @param retryDelayMillis the first redelivery delay; it doubles with each attempt
+ * @param retries        how often a failed registry operation is tried again on the spot, and then how often
+ *                       an image that still failed for a transient reason is redelivered ({@code --retries})
+ * @param retryDelayMillis the first retry delay; it doubles with each attempt
  * @param successOutput  where to write the images that synced, or null
  * @param failedOutput   where to write the images that failed, or null
  * @param outputFormat   {@code yaml} or {@code json}, for both outputs
  * @param reportsDir     where each run writes its JSON report, or null for none
  * @param reportsKeep    how many reports to keep there
  * @param caFiles        PEM files of CA certificates trusted for every registry ({@code --ca-file})
+ * @param readTimeout    how long a registry may stay silent in the middle of an answer ({@code --read-timeout})
  */
 public record SyncSettings(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
                            Map<String, String> environment, int proc, int retries, long retryDelayMillis,
                            CopyOptions copyOptions, Path successOutput, Path failedOutput, String outputFormat,
-                           Path reportsDir, int reportsKeep, List<Path> caFiles) {
+                           Path reportsDir, int reportsKeep, List<Path> caFiles, Duration readTimeout) {
 
     public SyncSettings {
         environment = Map.copyOf(environment);

@@ -38,15 +38,27 @@ public final class RegistryClient implements Closeable {
     private final RegistryClientSettings settings;
     private final RegistryTransport transport;
     private final BlobUploader uploader;
+    private final RetryPolicy retry;
 
+    /** A client that reports each failure at once, for callers that retry on their own. */
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials) {
+        this(settings, credentials, RetryPolicy.NONE);
+    }
+
+    /** A client that tries each operation again, as {@code retry} says, before it reports a failure. */
+    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, RetryPolicy retry) {
         this.settings = settings;
         this.transport = new RegistryTransport(settings, credentials);
         this.uploader = new BlobUploader(transport, settings);
+        this.retry = retry;
     }
 
     /** HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. */
     public Optional<Descriptor> headManifest(ImageReference image) {
+        return retry.run(() -> headManifestOnce(image));
+    }
+
+    private Optional<Descriptor> headManifestOnce(ImageReference image) {
         String operation = "HEAD manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("HEAD", image, operation))) {
             if (response.status() == 404) {
@@ -57,7 +69,7 @@ public final class RegistryClient implements Closeable {
             }
             Optional<String> digest = response.header("Docker-Content-Digest");
             if (digest.isEmpty()) {
-                Manifest manifest = getManifest(image);
+                Manifest manifest = getManifestOnce(image);
                 return Optional.of(Descriptor.of(manifest.mediaType(), manifest.digest(), manifest.bytes().length));
             }
             return Optional.of(Descriptor.of(
@@ -71,6 +83,10 @@ public final class RegistryClient implements Closeable {
      * digest) and against {@code Docker-Content-Digest} (when sent).
      */
     public Manifest getManifest(ImageReference image) {
+        return retry.run(() -> getManifestOnce(image));
+    }
+
+    private Manifest getManifestOnce(ImageReference image) {
         String operation = "GET manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
             if (response.status() != 200) {
@@ -113,6 +129,10 @@ public final class RegistryClient implements Closeable {
 
     /** PUT a manifest's exact bytes under a tag or its digest; returns the digest the registry stored. */
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
+        return retry.run(() -> putManifestOnce(repository, reference, manifest));
+    }
+
+    private Digest putManifestOnce(Repository repository, String reference, Manifest manifest) {
         String operation = "PUT manifest " + repository + (reference.contains(":") ? "@" : ":") + reference;
         RegistryRequest request = RegistryRequest.of("PUT", repository,
                         "/v2/" + repository.path() + "/manifests/" + reference, Set.of(Scope.push(repository.path())),
@@ -133,6 +153,10 @@ public final class RegistryClient implements Closeable {
     }
 
     public boolean blobExists(Repository repository, Digest digest) {
+        return retry.run(() -> blobExistsOnce(repository, digest));
+    }
+
+    private boolean blobExistsOnce(Repository repository, Digest digest) {
         String operation = "HEAD blob " + repository + "@" + digest;
         try (RegistryResponse response = transport.send(RegistryRequest.of("HEAD", repository,
                 "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation))) {
@@ -164,15 +188,19 @@ public final class RegistryClient implements Closeable {
 
     /**
      * Pushes a blob into {@code target}: mounted from {@code mountFrom} when that is a repository of the same
-     * registry holding it (may be null), else uploaded from {@code source} and verified on the way.
-     *
+     * registry holding it (may be null), else uploaded from {@code source} and verified on the way. A failed
+     * transfer is tried again from a fresh download into a fresh upload session.
      */
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
-        return uploader.push(target, blob, source, mountFrom);
+        return retry.run(() -> uploader.push(target, blob, source, mountFrom));
     }
 
     /** Every tag of a repository, following {@code Link} pagination until the registry stops sending it. */
     public List<String> listTags(Repository repository) {
+        return retry.run(() -> listTagsOnce(repository));
+    }
+
+    private List<String> listTagsOnce(Repository repository) {
         String operation = "list tags of " + repository;
         List<String> tags = new ArrayList<>();
         Set<String> visited = new HashSet<>();

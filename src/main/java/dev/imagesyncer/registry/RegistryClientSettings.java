@@ -84,6 +84,12 @@ public record RegistryClientSettings(
                 connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, pageSize, userAgent);
     }
 
+    public RegistryClientSettings withReadTimeout(Duration timeout) {
+        return new RegistryClientSettings(insecureRegistries, caFiles, registryCaFile, maxConnections,
+                maxConnectionsPerHost, connectTimeout, timeout, chunkedUploadThreshold, chunkSize, tagPageSize,
+                userAgent);
+    }
+
     public boolean isInsecure(String registry) {
         return insecureRegistries.test(registry);
     }

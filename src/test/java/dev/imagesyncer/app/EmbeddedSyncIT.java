@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ class EmbeddedSyncIT {
         RegistrySeeder.of(source).push("lab/bus", "v1", image);
         JarRun.writeInsecureAuth(work, source, target);
         SyncSettings settings = new SyncSettings(null, work.resolve("auth.yaml"), null, DefaultDestination.none(),
-                Map.of(), 2, 0, 100, CopyOptions.DEFAULT, null, null, "yaml", null, 1, List.of());
+                Map.of(), 2, 0, 100, CopyOptions.DEFAULT, null, null, "yaml", null, 1, List.of(), Duration.ofMinutes(5));
         try (SyncApplication application = SyncApplication.oneShot(settings, null, ServiceProperties.load(null))) {
             application.camelContext().addRoutes(new RouteBuilder() {
                 @Override

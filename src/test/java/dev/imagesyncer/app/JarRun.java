@@ -20,6 +20,11 @@ record JarRun(int exitCode, String stdout, String stderr) {
 
     static JarRun in(Path directory, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
+        return start(directory, environment, args).finish();
+    }
+
+    /** Starts the jar and returns at once, so that a test can watch it and kill it. */
+    static Running start(Path directory, Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         command.addAll(List.of(args));
@@ -28,16 +33,44 @@ record JarRun(int exitCode, String stdout, String stderr) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("the jar did not finish within 5 minutes: " + Files.readString(err));
+        return new Running(builder.start(), out, err);
+    }
+
+    /** A run of the jar in progress; its output goes to files that can be read while it runs. */
+    record Running(Process process, Path out, Path err) {
+
+        String stdoutSoFar() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
         }
-        JarRun run = new JarRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return run;
+
+        /** Waits until stdout has {@code lines} lines that start with {@code prefix}; fails after a minute. */
+        void awaitLines(String prefix, int lines) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (stdoutSoFar().lines().filter(line -> line.startsWith(prefix)).count() < lines) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("no " + lines + " lines starting with '" + prefix + "' in:\n"
+                            + stdoutSoFar() + Files.readString(err));
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** SIGKILL, as {@code kill -9}: no shutdown hook, no clean-up. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor();
+        }
+
+        JarRun finish() throws IOException, InterruptedException {
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("the jar did not finish within 5 minutes: " + Files.readString(err));
+            }
+            JarRun run = new JarRun(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return run;
+        }
     }
 
     /** Writes {@code auth.yaml} into {@code directory}, marking the test registries insecure (they speak plain http). */

@@ -202,7 +202,7 @@ public final class ImageCopier {
     /** Mounts from {@code mountFrom} (another target repository) or the source when in the same registry. */
     private void push(Descriptor blob, Repository from, Repository to, Repository mountFrom, Tally tally) {
         Repository mount = mountFrom != null ? mountFrom : (from.registry().equals(to.registry()) ? from : null);
-        BlobPushResult pushed = client.pushBlob(to, blob, () -> client.openBlob(from, blob.digest()), mount);
+        BlobPushResult pushed = client.pushBlob(to, blob, offset -> client.openBlob(from, blob.digest(), offset), mount);
         if (pushed.mounted()) {
             tally.mounted.incrementAndGet();
         } else {

@@ -32,15 +32,17 @@ final class BlobUploader {
 
     private final RegistryTransport transport;
     private final RegistryClientSettings settings;
+    private final RetryPolicy retry;
 
-    BlobUploader(RegistryTransport transport, RegistryClientSettings settings) {
+    BlobUploader(RegistryTransport transport, RegistryClientSettings settings, RetryPolicy retry) {
         this.transport = transport;
         this.settings = settings;
+        this.retry = retry;
     }
 
     BlobPushResult push(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         String operation = "push blob " + blob.digest() + " to " + target;
-        RegistryResponse started = startUpload(target, blob, mountFrom, operation);
+        RegistryResponse started = retry.run(() -> startUpload(target, blob, mountFrom, operation));
         if (started.status() == 201) {
             started.close();
             return new BlobPushResult(true, 0);
@@ -113,45 +115,76 @@ final class BlobUploader {
         }
 
         long upload(Descriptor blob, BlobSource source) {
-            BlobStream stream = source.open();
+            Download download = new Download(source, blob, operation);
             boolean complete = false;
             try {
-                long size = send(blob, stream);
+                long size = send(blob, download);
                 complete = true;
                 return size;
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
             } finally {
-                if (complete) {
-                    closeQuietly(stream);
-                } else {
-                    stream.abort();
-                }
+                download.release(complete);
             }
         }
 
-        private long send(Descriptor blob, BlobStream stream) throws IOException {
-            long size = blob.size() >= 0 ? blob.size() : stream.length();
-            if (size < 0) {
-                throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
-            }
-            if (blob.size() >= 0 && stream.length() >= 0 && stream.length() != blob.size()) {
-                throw new DigestMismatchException(operation + ": the source serves " + stream.length()
-                        + " bytes, " + blob.size() + " announced");
-            }
-            Descriptor expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
-            VerifyingInputStream content = new VerifyingInputStream(stream.content(), expected, operation);
+        /**
+         * Sends all but the tail in PATCH requests, then commits with the tail. A failed PATCH is resumed in this
+         * session when the registry still holds exactly the bytes it confirmed: the download starts again from
+         * there (with {@code Range}) and the digest carries on from its checkpoint.
+         */
+        private long send(Descriptor blob, Download download) throws IOException {
+            long size = download.size();
             long body = size - Math.min(size, TAIL_BYTES);
             boolean chunked = body > settings.chunkedUploadThreshold();
             long chunk = chunked ? Math.max(settings.chunkSize(), minChunk) : body;
             for (long offset = 0; offset < body; offset += chunk) {
-                patch(content, offset, Math.min(chunk, body - offset), chunked);
+                long start = offset;
+                long length = Math.min(chunk, body - offset);
+                retry.run(() -> patch(download.content(), start, length, chunked),
+                        failure -> resumeAt(start, download, failure));
+                download.confirm();
             }
-            commit(content, blob.digest(), size - body);
+            commit(download.content(), blob.digest(), size - body);
             return size;
         }
 
-        private void patch(VerifyingInputStream content, long offset, long length, boolean withRange) {
+        /** Readies a retry of the PATCH from {@code offset}, or rethrows {@code failure} when the registry cannot. */
+        private void resumeAt(long offset, Download download, RegistryException failure) {
+            long held;
+            try {
+                held = receivedBytes();
+            } catch (RegistryException statusUnknown) {
+                LOG.debug("{}: upload status unknown ({}), starting over", operation, statusUnknown.getMessage());
+                throw failure;
+            }
+            if (held != offset) {
+                LOG.debug("{}: the registry holds {} bytes, not {}: starting over", operation, held, offset);
+                throw failure;
+            }
+            LOG.debug("{}: resuming the upload at byte {}", operation, offset);
+            download.rewind();
+        }
+
+        /** The bytes the session holds, from its status ({@code GET} the session: 204 and {@code Range: 0-N}). */
+        private long receivedBytes() {
+            try (RegistryResponse status = transport.send(RegistryRequest.of("GET", target, location, pushScope,
+                    "status of " + operation))) {
+                if (status.status() != 204) {
+                    throw RegistryErrors.fromResponse("status of " + operation, status);
+                }
+                location = location(status, operation);
+                String range = status.header("Range").orElse("0-0");
+                // "0-0" is how distribution says nothing was received yet
+                long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
+                return last == 0 ? 0 : last + 1;
+            } catch (NumberFormatException e) {
+                throw new PermanentRegistryException(operation + ": unreadable upload status Range", 204,
+                        ErrorCode.BLOB_UPLOAD_INVALID);
+            }
+        }
+
+        private Void patch(VerifyingInputStream content, long offset, long length, boolean withRange) {
             RegistryRequest request = RegistryRequest.of("PATCH", target, location, pushScope, operation)
                     .withBody(new BlobChunkEntity(content, length, false));
             if (withRange) {
@@ -164,6 +197,7 @@ final class BlobUploader {
             try (patched) {
                 location = location(patched, operation);
             }
+            return null;
         }
 
         private void commit(VerifyingInputStream content, Digest digest, long tail) {
@@ -193,12 +227,72 @@ final class BlobUploader {
         }
     }
 
-    /** A blob that reached the registry stays a success even if releasing its download fails. */
-    private static void closeQuietly(BlobStream stream) {
-        try {
-            stream.close();
-        } catch (IOException e) {
-            LOG.debug("releasing a finished download failed: {}", e.getMessage());
+    /**
+     * The source side of one upload: the download, the digest computed as it streams, and a checkpoint of that
+     * digest at the last byte the registry confirmed, from which a broken download is opened again.
+     */
+    private static final class Download {
+        private final BlobSource source;
+        private final Descriptor expected;
+        private final String operation;
+        private BlobStream stream;
+        private VerifyingInputStream content;
+        private VerifyingInputStream.Checkpoint confirmed;
+
+        Download(BlobSource source, Descriptor blob, String operation) {
+            this.source = source;
+            this.operation = operation;
+            this.stream = source.open(0);
+            long announced = stream.length();
+            try {
+                long size = blob.size() >= 0 ? blob.size() : announced;
+                if (size < 0) {
+                    throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
+                }
+                if (blob.size() >= 0 && announced >= 0 && announced != blob.size()) {
+                    throw new DigestMismatchException(operation + ": the source serves " + announced
+                            + " bytes, " + blob.size() + " announced");
+                }
+                this.expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
+            } catch (RuntimeException e) {
+                stream.abort();
+                throw e;
+            }
+            this.content = new VerifyingInputStream(stream.content(), expected, operation);
+            this.confirmed = content.checkpoint();
+        }
+
+        long size() {
+            return expected.size();
+        }
+
+        VerifyingInputStream content() {
+            return content;
+        }
+
+        /** The registry holds everything read so far. */
+        void confirm() {
+            confirmed = content.checkpoint();
+        }
+
+        /** Drops the current download and reads on from the last confirmed byte. */
+        void rewind() {
+            stream.abort();
+            stream = source.open(confirmed.count());
+            content = new VerifyingInputStream(stream.content(), expected, operation, confirmed);
+        }
+
+        /** A blob that reached the registry stays a success even if releasing its download fails. */
+        void release(boolean complete) {
+            if (!complete) {
+                stream.abort();
+                return;
+            }
+            try {
+                stream.close();
+            } catch (IOException e) {
+                LOG.debug("releasing a finished download failed: {}", e.getMessage());
+            }
         }
     }
 

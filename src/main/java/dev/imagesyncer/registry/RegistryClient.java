@@ -49,7 +49,7 @@ public final class RegistryClient implements Closeable {
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, RetryPolicy retry) {
         this.settings = settings;
         this.transport = new RegistryTransport(settings, credentials);
-        this.uploader = new BlobUploader(transport, settings);
+        this.uploader = new BlobUploader(transport, settings, retry);
         this.retry = retry;
     }
 
@@ -172,24 +172,53 @@ public final class RegistryClient implements Closeable {
 
     /** GET a blob as a stream (following redirects, e.g. to object storage). The caller reads it and closes it. */
     public BlobStream openBlob(Repository repository, Digest digest) {
-        String operation = "GET blob " + repository + "@" + digest;
-        RegistryResponse response = transport.send(RegistryRequest.of("GET", repository,
-                "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation));
-        if (response.status() != 200) {
+        return openBlob(repository, digest, 0);
+    }
+
+    /**
+     * GET a blob from byte {@code offset} on, with {@code Range} when the offset is not 0. A server that ignores
+     * the range sends the whole blob: the bytes before the offset are then read and dropped here.
+     */
+    public BlobStream openBlob(Repository repository, Digest digest, long offset) {
+        return retry.run(() -> openBlobOnce(repository, digest, offset));
+    }
+
+    private BlobStream openBlobOnce(Repository repository, Digest digest, long offset) {
+        String operation = "GET blob " + repository + "@" + digest + (offset > 0 ? " from byte " + offset : "");
+        RegistryRequest request = RegistryRequest.of("GET", repository,
+                "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation);
+        RegistryResponse response = transport.send(offset > 0 ? request.withHeader("Range", "bytes=" + offset + "-")
+                : request);
+        boolean ranged = offset > 0 && response.status() == 206;
+        if (response.status() != 200 && !ranged) {
             throw RegistryErrors.fromResponse(operation, response);
         }
         try {
-            return new BlobStream(response, response.body(), response.contentLength());
+            if (ranged && !response.header("Content-Range").orElse("").startsWith("bytes " + offset + "-")) {
+                throw new PermanentRegistryException(operation + ": the registry answered another range: "
+                        + response.header("Content-Range").orElse("none"), 206, ErrorCode.UNKNOWN);
+            }
+            InputStream body = response.body();
+            long length = response.contentLength();
+            if (offset > 0 && !ranged) {
+                body.skipNBytes(offset);
+                length = length < 0 ? -1 : length - offset;
+            }
+            return new BlobStream(response, body, length);
         } catch (IOException e) {
             response.abort();
             throw RegistryErrors.fromIo(operation, e);
+        } catch (RuntimeException e) {
+            response.abort();
+            throw e;
         }
     }
 
     /**
      * Pushes a blob into {@code target}: mounted from {@code mountFrom} when that is a repository of the same
-     * registry holding it (may be null), else uploaded from {@code source} and verified on the way. A failed
-     * transfer is tried again from a fresh download into a fresh upload session.
+     * registry holding it (may be null), else uploaded from {@code source} and verified on the way. Opening the
+     * session is retried in place; a transfer that failed once bytes were flowing is tried again from a fresh
+     * download into a fresh session.
      */
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         return retry.run(() -> uploader.push(target, blob, source, mountFrom));

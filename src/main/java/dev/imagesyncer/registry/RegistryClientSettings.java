@@ -40,7 +40,7 @@ public record RegistryClientSettings(
     public static RegistryClientSettings defaults() {
         return new RegistryClientSettings(registry -> false, List.of(), registry -> Optional.empty(), 64, 16,
                 Duration.ofSeconds(30),
-                Duration.ofMinutes(5), Long.MAX_VALUE, 64L << 20, 1000, "camel-image-syncer");
+                Duration.ofMinutes(5), 256L << 20, 64L << 20, 1000, "camel-image-syncer");
     }
 
     public RegistryClientSettings withInsecureRegistries(Set<String> registries) {

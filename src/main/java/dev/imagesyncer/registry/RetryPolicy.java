@@ -35,6 +35,14 @@ public record RetryPolicy(int retries, Duration firstDelay, Consumer<RegistryExc
 
     /** Runs {@code operation}, again after each retryable failure until the retries are spent. */
     public <T> T run(Supplier<T> operation) {
+        return run(operation, failure -> { });
+    }
+
+    /**
+     * As {@link #run(Supplier)}, with {@code prepareRetry} run after a retryable failure and before the retry is
+     * counted: it readies the next attempt, or throws (the failure, say) when there cannot be one.
+     */
+    public <T> T run(Supplier<T> operation, Consumer<RegistryException> prepareRetry) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return operation.get();
@@ -42,6 +50,7 @@ public record RetryPolicy(int retries, Duration firstDelay, Consumer<RegistryExc
                 if (attempt >= retries || Thread.currentThread().isInterrupted()) {
                     throw failure;
                 }
+                prepareRetry.accept(failure);
                 onRetry.accept(failure);
                 pause(attempt, failure);
             }

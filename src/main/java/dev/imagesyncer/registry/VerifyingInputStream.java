@@ -16,11 +16,39 @@ final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest hasher;
     private long count;
 
+    /** The digest state after the first {@code count} bytes, to carry on from when a download is resumed. */
+    record Checkpoint(MessageDigest hasher, long count) {
+    }
+
     VerifyingInputStream(InputStream in, Descriptor expected, String what) {
+        this(in, expected, what, new Checkpoint(expected.digest().newHasher(), 0));
+    }
+
+    /** Continues from {@code checkpoint}: {@code in} must deliver the bytes that follow it. */
+    VerifyingInputStream(InputStream in, Descriptor expected, String what, Checkpoint checkpoint) {
         super(in);
         this.expected = expected;
         this.what = what;
-        this.hasher = expected.digest().newHasher();
+        this.hasher = copyOf(checkpoint.hasher());
+        this.count = checkpoint.count();
+    }
+
+    /** The digest state of what was read so far. */
+    Checkpoint checkpoint() {
+        return new Checkpoint(copyOf(hasher), count);
+    }
+
+    /** How many bytes were read so far. */
+    long position() {
+        return count;
+    }
+
+    private static MessageDigest copyOf(MessageDigest hasher) {
+        try {
+            return (MessageDigest) hasher.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(hasher.getAlgorithm() + " cannot be checkpointed", e);
+        }
     }
 
     @Override

@@ -34,8 +34,8 @@ public final class LargeBlobCopy {
         RegistryClientSettings settings = RegistryClientSettings.defaults()
                 .withInsecureRegistries(Set.of(args[0], args[1]));
         try (RegistryClient client = new RegistryClient(settings, CredentialSource.NONE)) {
-            client.pushBlob(source, blob, () -> BlobStream.of(new GeneratedBlob(size, SEED), size), null);
-            client.pushBlob(target, blob, () -> client.openBlob(source, digest), null);
+            client.pushBlob(source, blob, offset -> BlobStream.of(new GeneratedBlob(size, SEED), size), null);
+            client.pushBlob(target, blob, offset -> client.openBlob(source, digest, offset), null);
         }
         System.out.println(digest);
         System.out.println("max heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");

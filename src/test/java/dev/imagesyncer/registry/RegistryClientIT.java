@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
@@ -45,7 +47,7 @@ class RegistryClientIT {
              RegistryClient client = RegistryClients.forEndpoints(s -> s.withChunkedUploads(300_000, 200_000), front)) {
 
             BlobPushResult pushed = client.pushBlob(new Repository(front.host(), "lab/chunked"), blob,
-                    () -> BlobStream.of(new ByteArrayInputStream(content), content.length), null);
+                    offset -> BlobStream.of(new ByteArrayInputStream(content), content.length), null);
 
             assertThat(pushed.mounted()).isFalse();
             assertThat(pushed.bytes()).isEqualTo(content.length);
@@ -60,89 +62,64 @@ class RegistryClientIT {
     }
 
     @Test
-    void server_errors_and_rate_limits_are_transient_with_the_registry_retry_after() throws Exception {
-        RegistrySeeder.of(registry).push("lab/flaky", "v1", TestImages.dockerV2(1, 64));
-        try (RegistryFront front = RegistryFront.of(registry);
-             RegistryClient client = RegistryClients.forEndpoints(front)) {
-            ImageReference image = ImageReference.parse(front.host() + "/lab/flaky:v1");
-            client.headManifest(image);
+    void a_chunked_upload_cut_off_by_an_error_resumes_in_its_session_from_the_last_confirmed_chunk() throws Exception {
+        byte[] content = new byte[1_000_000];
+        new Random(8).nextBytes(content);
+        Descriptor blob = Descriptor.of("application/octet-stream", Digest.sha256(content), content.length);
+        RegistrySeeder.of(registry).pushBlob("lab/resume-source", content);
+        List<Long> opened = new ArrayList<>();
+        try (RegistryFront pull = RegistryFront.of(registry);
+             RegistryFront push = RegistryFront.of(registry);
+             RegistryClient client = RegistryClients.forEndpoints(s -> s.withChunkedUploads(300_000, 200_000),
+                     new RetryPolicy(2, Duration.ofMillis(10), failure -> { }), pull, push)) {
+            Repository from = new Repository(pull.host(), "lab/resume-source");
+            BlobSource source = offset -> {
+                opened.add(offset);
+                BlobStream download = client.openBlob(from, blob.digest(), offset);
+                // once the second chunk has been read, the registry's front refuses the next PATCH
+                return offset > 0 ? download : BlobStream.of(new TriggerAt(download.content(), 400_000,
+                        () -> push.failNext(503, 1, "PATCH .*")), download.length());
+            };
 
-            front.failNext(503, 1);
-            assertThatThrownBy(() -> client.getManifest(image))
-                    .isInstanceOf(TransientRegistryException.class)
-                    .hasMessageStartingWith("GET manifest " + image + ": HTTP 503");
-            front.failNext(429, 1);
-            assertThatThrownBy(() -> client.getManifest(image))
-                    .isInstanceOfSatisfying(TransientRegistryException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.TOOMANYREQUESTS);
-                        assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
-                    });
-            assertThat(client.getManifest(image).mediaType()).isEqualTo(MediaTypes.DOCKER_MANIFEST_V2);
+            BlobPushResult pushed = client.pushBlob(new Repository(push.host(), "lab/resumed"), blob, source, null);
+
+            assertThat(pushed.bytes()).isEqualTo(content.length);
+            assertThat(opened).as("the download is opened again where the registry stopped").containsExactly(0L, 400_000L);
+            assertThat(push.requests()).filteredOn(r -> r.method().equals("POST")).as("one session").hasSize(1);
+            // 4 chunks of 200 000 bytes, the third sent twice, then the tail in the PUT
+            assertThat(push.requests()).filteredOn(r -> r.method().equals("PATCH")).hasSize(5);
+            assertThat(pull.requests()).filteredOn(r -> r.method().equals("GET") && r.path().contains("/blobs/"))
+                    .hasSize(2);
+        }
+        try (RegistryClient client = RegistryClients.forEndpoints(registry);
+             BlobStream stored = client.openBlob(new Repository(registry.host(), "lab/resumed"), blob.digest())) {
+            assertThat(stored.content().readAllBytes()).isEqualTo(content);
         }
     }
 
-    @Test
-    void a_registry_that_is_down_is_a_transient_error() throws Exception {
-        int closedPort;
-        try (var socket = new java.net.ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+    /**
+     * Passes bytes through and runs {@code action} when asked for the bytes after {@code position}: when the
+     * chunk that starts there is about to be sent, after the one before it was answered.
+     */
+    private static final class TriggerAt extends java.io.FilterInputStream {
+        private final long position;
+        private final Runnable action;
+        private long read;
+
+        TriggerAt(java.io.InputStream in, long position, Runnable action) {
+            super(in);
+            this.position = position;
+            this.action = action;
         }
-        ImageReference image = ImageReference.parse("127.0.0.1:" + closedPort + "/lab/gone:v1");
-        try (RegistryClient client = new RegistryClient(RegistryClientSettings.defaults(),
-                dev.imagesyncer.registry.auth.CredentialSource.NONE)) {
-            assertThatThrownBy(() -> client.headManifest(image))
-                    .isInstanceOf(TransientRegistryException.class)
-                    .hasMessageContaining("HEAD manifest " + image);
-        }
-    }
 
-    @Test
-    void fetches_by_digest_with_verification_and_reports_unknown_manifests() throws Exception {
-        TestImage index = TestImages.ociIndex(1, 128);
-        RegistrySeeder.of(registry).push("lab/bydigest", "v1", index);
-        try (RegistryClient client = RegistryClients.forEndpoints(registry)) {
-            Manifest child = client.getManifest(ImageReference.parse(
-                    registry.host() + "/lab/bydigest@" + index.children().get(0).digest()));
-            Descriptor head = client.headManifest(ImageReference.parse(registry.host() + "/lab/bydigest:v1"))
-                    .orElseThrow();
-
-            assertThat(child.bytes()).isEqualTo(index.children().get(0).manifest());
-            assertThat(head.digest()).hasToString(index.digest());
-            assertThat(head.mediaType()).isEqualTo(MediaTypes.OCI_INDEX);
-            assertThat(head.size()).isEqualTo(index.manifest().length);
-            assertThat(client.headManifest(ImageReference.parse(registry.host() + "/lab/bydigest:nope"))).isEmpty();
-            assertThatThrownBy(() -> client.getManifest(ImageReference.parse(registry.host() + "/lab/bydigest:nope")))
-                    .isInstanceOfSatisfying(PermanentRegistryException.class,
-                            e -> assertThat(e.code()).isEqualTo(ErrorCode.MANIFEST_UNKNOWN))
-                    .hasMessage("GET manifest " + registry.host() + "/lab/bydigest:nope: HTTP 404 MANIFEST_UNKNOWN: manifest unknown");
-        }
-    }
-
-    @Test
-    void pushes_a_manifest_as_exact_bytes_and_reads_the_stored_digest() throws Exception {
-        TestImage image = TestImages.ociManifest(1, 128);
-        RegistrySeeder seeder = RegistrySeeder.of(registry);
-        image.blobs().values().forEach(bytes -> seeder.pushBlob("lab/put", bytes));
-        try (RegistryClient client = RegistryClients.forEndpoints(registry)) {
-            Digest stored = client.putManifest(new Repository(registry.host(), "lab/put"), "v1",
-                    Manifest.of(image.manifest(), image.mediaType()));
-
-            assertThat(stored).hasToString(image.digest());
-        }
-        assertThat(Skopeo.inspectRaw(registry, "lab/put:v1")).isEqualTo(image.manifest());
-    }
-
-    @Test
-    void falls_back_to_docker_login_credentials_from_config_json() throws Exception {
-        RegistrySeeder.of(basic).push("lab/login", "v1", TestImages.dockerV2(1, 64));
-        String auth = Base64.getEncoder().encodeToString("dave:docker-config-pass".getBytes(StandardCharsets.UTF_8));
-        Path config = Files.writeString(dir.resolve("config.json"),
-                "{\"auths\":{\"" + basic.host() + "\":{\"auth\":\"" + auth + "\"}}}");
-        try (RegistryClient client = new RegistryClient(
-                RegistryClientSettings.defaults().withInsecureRegistries(Set.of(basic.host())),
-                RegistryClients.byHost(java.util.Map.of()).orElse(DockerConfigCredentials.read(config)))) {
-
-            assertThat(client.headManifest(ImageReference.parse(basic.host() + "/lab/login:v1"))).isPresent();
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+            if (read == position) {
+                action.run();
+            }
+            int n = in.read(buffer, offset, (int) Math.min(length, read < position ? position - read : length));
+            read += Math.max(n, 0);
+            return n;
         }
     }
 }

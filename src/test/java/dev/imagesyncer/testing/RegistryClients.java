@@ -2,6 +2,7 @@ package dev.imagesyncer.testing;
 
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.RegistryClientSettings;
+import dev.imagesyncer.registry.RetryPolicy;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.auth.CredentialSource;
 import dev.imagesyncer.registry.auth.Credentials;
@@ -31,6 +32,12 @@ public final class RegistryClients {
 
     public static RegistryClient forEndpoints(UnaryOperator<RegistryClientSettings> tuning,
                                               RegistryEndpoint... endpoints) {
+        return forEndpoints(tuning, RetryPolicy.NONE, endpoints);
+    }
+
+    /** As {@link #forEndpoints(UnaryOperator, RegistryEndpoint...)}, retrying as {@code retry} says. */
+    public static RegistryClient forEndpoints(UnaryOperator<RegistryClientSettings> tuning, RetryPolicy retry,
+                                              RegistryEndpoint... endpoints) {
         Set<String> insecure = new HashSet<>();
         List<Path> caFiles = new ArrayList<>();
         Map<String, Credentials> credentials = new HashMap<>();
@@ -47,7 +54,7 @@ public final class RegistryClients {
         RegistryClientSettings settings = RegistryClientSettings.defaults()
                 .withInsecureRegistries(insecure)
                 .withCaFiles(caFiles);
-        return new RegistryClient(tuning.apply(settings), byHost(credentials));
+        return new RegistryClient(tuning.apply(settings), byHost(credentials), retry);
     }
 
     public static CredentialSource byHost(Map<String, Credentials> credentials) {

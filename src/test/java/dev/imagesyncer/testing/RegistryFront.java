@@ -180,8 +180,13 @@ public final class RegistryFront implements RegistryEndpoint, AutoCloseable {
     /** As {@link #failNext(int, int)}, counting only requests whose method and path match, e.g.
      * {@code "GET /v2/.+/manifests/.*"} (the regex is matched against {@code "METHOD PATH"}). */
     public RegistryFront failNext(int status, int count, String methodAndPathRegex) {
+        return failNext(status, count, methodAndPathRegex, 1);
+    }
+
+    /** As {@link #failNext(int, int, String)}, with {@code Retry-After: retryAfterSeconds}. */
+    public RegistryFront failNext(int status, int count, String methodAndPathRegex, int retryAfterSeconds) {
         synchronized (failures) {
-            failures.add(new Failure(status, count, Pattern.compile(methodAndPathRegex)));
+            failures.add(new Failure(status, count, Pattern.compile(methodAndPathRegex), retryAfterSeconds));
         }
         return this;
     }
@@ -285,7 +290,7 @@ public final class RegistryFront implements RegistryEndpoint, AutoCloseable {
 
             Failure failure = takeFailure(method + " " + path);
             if (failure != null) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
+                exchange.getResponseHeaders().set("Retry-After", Integer.toString(failure.retryAfterSeconds));
                 String code = failure.status == 429 ? "TOOMANYREQUESTS" : "UNAVAILABLE";
                 sendJson(exchange, failure.status,
                         "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected by RegistryFront\"}]}");
@@ -547,12 +552,14 @@ public final class RegistryFront implements RegistryEndpoint, AutoCloseable {
     private static final class Failure {
         final int status;
         final Pattern pattern;
+        final int retryAfterSeconds;
         int remaining;
 
-        Failure(int status, int remaining, Pattern pattern) {
+        Failure(int status, int remaining, Pattern pattern, int retryAfterSeconds) {
             this.status = status;
             this.remaining = remaining;
             this.pattern = pattern;
+            this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 }

@@ -51,7 +51,7 @@ class CrashResumeIT {
             proxy.inject(Fault.STALL_IN_BODY, "GET /v2/lab/crash/blobs/(" + hanging + ")", 1000);
             Files.writeString(work.resolve("images.yaml"), proxy.host() + "/lab/crash: " + target.host() + "/mirror/crash\n");
             JarRun.writeInsecureAuth(work, proxy, target);
-            String[] command = {"--auth", "auth.yaml", "--images", "images.yaml", "--proc", "10"};
+            String[] command = {"--auth", "auth.yaml", "--images", "images.yaml", "--proc", "20"};
 
             JarRun.Running first = JarRun.start(work, Map.of(), command);
             first.awaitLines("[", 5);

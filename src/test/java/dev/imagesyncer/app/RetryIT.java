@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +61,43 @@ class RetryIT {
             assertThat(run.summary()).endsWith("2 retries, 2 rate-limited (429)");
         }
         assertThat(Skopeo.inspectRaw(target, "mirror/limited:v1")).isEqualTo(image.manifest());
+    }
+
+    @Test
+    void a_rate_limit_slows_down_that_registry_only() throws Exception {
+        TestImage slowedImage = TestImages.dockerV2(1, 512);
+        RegistrySeeder.of(source).push("lab/slowed", "v1", slowedImage);
+        RegistrySeeder.of(source).pushTags("lab/free", TestImages.ociManifest(2, 256 * 1024),
+                List.of("v1", "v2", "v3", "v4", "v5", "v6"));
+        // the front is another registry to the tool (another host:port), with the same content behind it
+        try (RegistryFront limited = RegistryFront.of(source)) {
+            Files.writeString(work.resolve("images.yaml"), "%s/lab/slowed:v1: %s/mirror/slowed\n%s/lab/free: %s/mirror/free\n"
+                    .formatted(limited.host(), target.host(), source.host(), target.host()));
+            JarRun.writeInsecureAuth(work, limited, source, target);
+            limited.failNext(429, 1, "HEAD /v2/lab/slowed/manifests/.*", 8);
+
+            JarRun.Running running = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                    "--retries", "1", "--proc", "8");
+            while (limited.requests().stream().noneMatch(request -> request.method().equals("HEAD"))
+                    && running.process().isAlive()) {
+                Thread.sleep(10);
+            }
+            long rateLimitedAt = System.nanoTime();
+            assertThat(running.stdoutSoFar()).as("no image done before the 429").doesNotContain("/lab/free:");
+            running.awaitLines("[", 6);
+            double freeDone = (System.nanoTime() - rateLimitedAt) / 1e9;
+            JarRun run = running.finish();
+            double slowedDone = (System.nanoTime() - rateLimitedAt) / 1e9;
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.summary()).endsWith("1 retries, 1 rate-limited (429)");
+            List<String> progress = run.stdout().lines().filter(line -> line.startsWith("[")).toList();
+            assertThat(progress.subList(0, 6)).allMatch(line -> line.contains("/lab/free:"));
+            assertThat(slowedDone).as("the rate-limited registry waited out its Retry-After").isGreaterThan(7.5);
+            assertThat(freeDone).as("the other registry did not wait").isLessThan(5);
+        }
+        assertThat(Skopeo.inspectRaw(target, "mirror/slowed:v1")).isEqualTo(slowedImage.manifest());
+        assertThat(Skopeo.listTags(target, "mirror/free")).hasSize(6);
     }
 
     @Test

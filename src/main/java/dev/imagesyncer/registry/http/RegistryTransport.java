@@ -73,7 +73,7 @@ public final class RegistryTransport implements Closeable {
                 .setRoutePlanner(new EnvironmentProxyPlanner(environment))
                 .setUserAgent(settings.userAgent())
                 .disableRedirectHandling()
-                .disableAutomaticRetries()
+                .setRetryStrategy(new StaleConnectionRetry())
                 .disableContentCompression()
                 .disableCookieManagement()
                 .disableAuthCaching()

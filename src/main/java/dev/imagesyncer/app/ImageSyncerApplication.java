@@ -6,6 +6,7 @@ import dev.imagesyncer.copy.CopyOptions;
 import dev.imagesyncer.copy.PlatformFilter;
 import dev.imagesyncer.pipeline.SyncRuns;
 import dev.imagesyncer.pipeline.SyncSettings;
+import dev.imagesyncer.registry.http.CaFiles;
 import dev.imagesyncer.report.SyncSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,8 +63,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     int retries;
 
     @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "seconds a registry may stay silent in the middle of an answer before the request "
-                    + "is retried (default: ${DEFAULT-VALUE})")
+            description = "seconds a registry may stay silent, before or in the middle of an answer (a slow "
+                    + "commit of a large blob included), before the request is retried (default: ${DEFAULT-VALUE})")
     int readTimeoutSeconds;
 
     @Option(names = "--os", paramLabel = "OS[:VERSION]",
@@ -200,10 +201,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (readTimeoutSeconds < 1) {
             throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + readTimeoutSeconds);
         }
-        for (Path caFile : caFiles) {
-            if (!java.nio.file.Files.isRegularFile(caFile)) {
-                throw new IllegalArgumentException("--ca-file " + caFile + ": no such file");
-            }
+        try {
+            CaFiles.read(caFiles);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ca-file: " + e.getMessage(), e);
         }
         return new SyncSettings(configFile, authFile, imagesFile,
                 DefaultDestination.resolve(registry, namespace, environment), environment, proc, retries, 1000,

@@ -42,7 +42,7 @@ final class BlobUploader {
 
     BlobPushResult push(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         String operation = "push blob " + blob.digest() + " to " + target;
-        RegistryResponse started = retry.run(() -> startUpload(target, blob, mountFrom, operation));
+        RegistryResponse started = startUpload(target, blob, mountFrom, operation);
         if (started.status() == 201) {
             started.close();
             return new BlobPushResult(true, 0);
@@ -149,24 +149,35 @@ final class BlobUploader {
             return size;
         }
 
-        /** Readies a retry of the PATCH from {@code offset}, or rethrows {@code failure} when the registry cannot. */
+        /**
+         * Readies a retry of the PATCH from {@code offset}, or rethrows {@code failure} so that the blob starts over
+         * in a new session: at offset 0 (that costs one POST), when the session's status is unknown or differs,
+         * or when the download cannot be opened again there.
+         */
         private void resumeAt(long offset, Download download, RegistryException failure) {
-            long held;
-            try {
-                held = receivedBytes();
-            } catch (RegistryException statusUnknown) {
-                LOG.debug("{}: upload status unknown ({}), starting over", operation, statusUnknown.getMessage());
+            if (offset == 0) {
                 throw failure;
             }
-            if (held != offset) {
-                LOG.debug("{}: the registry holds {} bytes, not {}: starting over", operation, held, offset);
+            try {
+                long held = receivedBytes();
+                if (held != offset) {
+                    LOG.debug("{}: the registry holds {} bytes, not {}: starting over", operation, held, offset);
+                    throw failure;
+                }
+                download.rewind();
+            } catch (RegistryException cannotResume) {
+                if (cannotResume != failure) {
+                    LOG.debug("{}: cannot resume ({}), starting over", operation, cannotResume.getMessage());
+                }
                 throw failure;
             }
             LOG.debug("{}: resuming the upload at byte {}", operation, offset);
-            download.rewind();
         }
 
-        /** The bytes the session holds, from its status ({@code GET} the session: 204 and {@code Range: 0-N}). */
+        /**
+         * The bytes the session holds, from its status ({@code GET} the session: 204 and {@code Range: 0-N});
+         * -1 when it does not say ({@code 0-0} means 0 or 1 byte to distribution).
+         */
         private long receivedBytes() {
             try (RegistryResponse status = transport.send(RegistryRequest.of("GET", target, location, pushScope,
                     "status of " + operation))) {
@@ -175,12 +186,10 @@ final class BlobUploader {
                 }
                 location = location(status, operation);
                 String range = status.header("Range").orElse("0-0");
-                // "0-0" is how distribution says nothing was received yet
                 long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
-                return last == 0 ? 0 : last + 1;
+                return last == 0 ? -1 : last + 1;
             } catch (NumberFormatException e) {
-                throw new PermanentRegistryException(operation + ": unreadable upload status Range", 204,
-                        ErrorCode.BLOB_UPLOAD_INVALID);
+                return -1;
             }
         }
 
@@ -192,7 +201,7 @@ final class BlobUploader {
             }
             RegistryResponse patched = transport.send(request);
             if (patched.status() != 202) {
-                throw RegistryErrors.fromResponse(operation, patched);
+                throw refusedContent(patched);
             }
             try (patched) {
                 location = location(patched, operation);
@@ -206,7 +215,7 @@ final class BlobUploader {
                             location + separator + "digest=" + encode(digest.toString()), pushScope, operation)
                     .withBody(new BlobChunkEntity(content, tail, true)));
             if (committed.status() != 201) {
-                throw RegistryErrors.fromResponse(operation, committed);
+                throw refusedContent(committed);
             }
             try (committed) {
                 String stored = committed.header("Docker-Content-Digest").orElse(digest.toString());
@@ -214,6 +223,21 @@ final class BlobUploader {
                     throw new DigestMismatchException(operation + ": the registry stored " + stored);
                 }
             }
+        }
+
+        /**
+         * The error for a refused PATCH or commit. A registry that holds other bytes than were sent (a range it
+         * cannot satisfy, a digest or size that does not add up) is told apart: a fresh session may succeed.
+         */
+        private RegistryException refusedContent(RegistryResponse response) {
+            RegistryException error = RegistryErrors.fromResponse(operation, response);
+            boolean sessionOutOfStep = error.status() == 416 || error.status() == 400
+                    && (error.code() == ErrorCode.DIGEST_INVALID || error.code() == ErrorCode.BLOB_UPLOAD_INVALID
+                    || error.code() == ErrorCode.SIZE_INVALID);
+            return sessionOutOfStep
+                    ? new DigestMismatchException(operation + ": the registry holds other bytes than were sent ("
+                    + error.getMessage() + ")")
+                    : error;
         }
 
         /** Cancels the session so the registry drops what it received; failing to cancel is not an error. */
@@ -278,7 +302,12 @@ final class BlobUploader {
         /** Drops the current download and reads on from the last confirmed byte. */
         void rewind() {
             stream.abort();
-            stream = source.open(confirmed.count());
+            long offset = confirmed.count();
+            stream = source.open(offset);
+            if (stream.length() >= 0 && stream.length() != expected.size() - offset) {
+                throw new DigestMismatchException(operation + ": the source serves " + stream.length()
+                        + " bytes from byte " + offset + ", " + (expected.size() - offset) + " expected");
+            }
             content = new VerifyingInputStream(stream.content(), expected, operation, confirmed);
         }
 

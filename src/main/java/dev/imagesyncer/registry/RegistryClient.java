@@ -177,13 +177,10 @@ public final class RegistryClient implements Closeable {
 
     /**
      * GET a blob from byte {@code offset} on, with {@code Range} when the offset is not 0. A server that ignores
-     * the range sends the whole blob: the bytes before the offset are then read and dropped here.
+     * the range sends the whole blob: the bytes before the offset are then read and dropped here. One attempt:
+     * {@link #pushBlob}, which opens downloads through its {@link BlobSource}, retries the transfer as a whole.
      */
     public BlobStream openBlob(Repository repository, Digest digest, long offset) {
-        return retry.run(() -> openBlobOnce(repository, digest, offset));
-    }
-
-    private BlobStream openBlobOnce(Repository repository, Digest digest, long offset) {
         String operation = "GET blob " + repository + "@" + digest + (offset > 0 ? " from byte " + offset : "");
         RegistryRequest request = RegistryRequest.of("GET", repository,
                 "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation);
@@ -216,9 +213,8 @@ public final class RegistryClient implements Closeable {
 
     /**
      * Pushes a blob into {@code target}: mounted from {@code mountFrom} when that is a repository of the same
-     * registry holding it (may be null), else uploaded from {@code source} and verified on the way. Opening the
-     * session is retried in place; a transfer that failed once bytes were flowing is tried again from a fresh
-     * download into a fresh session.
+     * registry holding it (may be null), else uploaded from {@code source} and verified on the way. A failed
+     * transfer is tried again from a fresh download into a fresh session, unless the uploader could resume it.
      */
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         return retry.run(() -> uploader.push(target, blob, source, mountFrom));

@@ -39,8 +39,9 @@ public record RetryPolicy(int retries, Duration firstDelay, Consumer<RegistryExc
     }
 
     /**
-     * As {@link #run(Supplier)}, with {@code prepareRetry} run after a retryable failure and before the retry is
-     * counted: it readies the next attempt, or throws (the failure, say) when there cannot be one.
+     * As {@link #run(Supplier)}, with {@code prepareRetry} run after the wait that follows a retryable failure and
+     * before the retry is counted: it readies the next attempt, or throws (the failure, say) when there cannot
+     * be one.
      */
     public <T> T run(Supplier<T> operation, Consumer<RegistryException> prepareRetry) {
         for (int attempt = 0; ; attempt++) {
@@ -50,22 +51,23 @@ public record RetryPolicy(int retries, Duration firstDelay, Consumer<RegistryExc
                 if (attempt >= retries || Thread.currentThread().isInterrupted()) {
                     throw failure;
                 }
+                long waited = pause(attempt, failure);
                 prepareRetry.accept(failure);
                 onRetry.accept(failure);
-                pause(attempt, failure);
+                LOG.warn("{} (retry {} of {} after {} ms)", failure.getMessage(), attempt + 1, retries, waited);
             }
         }
     }
 
-    private void pause(int attempt, RegistryException failure) {
+    private long pause(int attempt, RegistryException failure) {
         long base = Math.min(firstDelay.toMillis() << Math.min(attempt, 20), MAX_DELAY.toMillis());
         long wait = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        LOG.warn("{} (retry {} of {} in {} ms)", failure.getMessage(), attempt + 1, retries, wait);
         try {
             Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure;
         }
+        return wait;
     }
 }

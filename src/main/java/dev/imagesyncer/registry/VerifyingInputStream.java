@@ -38,11 +38,6 @@ final class VerifyingInputStream extends FilterInputStream {
         return new Checkpoint(copyOf(hasher), count);
     }
 
-    /** How many bytes were read so far. */
-    long position() {
-        return count;
-    }
-
     private static MessageDigest copyOf(MessageDigest hasher) {
         try {
             return (MessageDigest) hasher.clone();

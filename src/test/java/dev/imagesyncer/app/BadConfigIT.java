@@ -68,6 +68,21 @@ class BadConfigIT {
     }
 
     @org.junit.jupiter.api.Test
+    void a_ca_file_without_a_certificate_exits_2_naming_it() throws Exception {
+        Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
+                .formatted(source.host(), target.host()));
+        Files.writeString(work.resolve("corp-ca.pem"), "not a certificate\n");
+        StringWriter err = new StringWriter();
+        CommandLine command = ImageSyncerApplication.commandLine(new ImageSyncerApplication());
+        command.setErr(new PrintWriter(err, true));
+        int exit = command.execute("--images", work.resolve("images.yaml").toString(),
+                "--ca-file", work.resolve("corp-ca.pem").toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().strip()).hasLineCount(1)
+                .startsWith("error: --ca-file: CA file ").contains("corp-ca.pem holds no readable PEM certificate");
+    }
+
+    @org.junit.jupiter.api.Test
     void an_unknown_extension_is_read_by_its_content() throws Exception {
         Files.writeString(work.resolve("mirror.conf"), "%s/lab/app:v1: %s/sniffed/app\n"
                 .formatted(source.host(), target.host()));

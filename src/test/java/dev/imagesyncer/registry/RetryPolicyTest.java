@@ -63,6 +63,21 @@ class RetryPolicyTest {
     }
 
     @Test
+    void a_retry_that_cannot_be_readied_ends_the_retries_uncounted() {
+        AtomicInteger calls = new AtomicInteger();
+        TransientRegistryException cut = new TransientRegistryException("PATCH cut off", 0, ErrorCode.UNKNOWN, null,
+                null);
+        assertThatThrownBy(() -> twice.run(() -> {
+            calls.incrementAndGet();
+            throw cut;
+        }, failure -> {
+            throw failure;
+        })).isSameAs(cut);
+        assertThat(calls).hasValue(1);
+        assertThat(retried).isEmpty();
+    }
+
+    @Test
     void no_retries_means_one_attempt() {
         AtomicInteger calls = new AtomicInteger();
         assertThatThrownBy(() -> RetryPolicy.NONE.run(() -> {

@@ -1,5 +1,6 @@
 package dev.imagesyncer.registry.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.registry.ErrorCode;
@@ -161,7 +162,14 @@ final class Authenticator {
                 if (response.status() != 200) {
                     throw RegistryErrors.fromResponse(operation, response);
                 }
-                JsonNode json = JSON.readTree(response.readBody(1 << 20));
+                JsonNode json;
+                try {
+                    json = JSON.readTree(response.readBody(1 << 20));
+                } catch (JsonProcessingException notJson) {
+                    // the parser's message would quote the answer, which may be a token
+                    throw new PermanentRegistryException(operation + ": the token answer is not JSON", 200,
+                            ErrorCode.UNAUTHORIZED);
+                }
                 String value = json.path("token").asText("");
                 if (value.isEmpty()) {
                     value = json.path("access_token").asText("");

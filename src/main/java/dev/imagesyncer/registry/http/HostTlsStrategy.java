@@ -13,15 +13,11 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +30,13 @@ import java.util.function.Predicate;
 /**
  * TLS per host: certificates are verified against the JVM's CAs plus the global CA files, plus the CA file given
  * for that registry if any, except for registries marked insecure, whose certificates and host names are not
- * checked at all. The SSL contexts are built on first use: loading the JVM's CAs costs start-up time that a run
- * against plain-http registries need not pay.
+ * checked at all. The global CA files are read at once, so that a bad one stops the run before it starts; the
+ * SSL contexts are built on first use: loading the JVM's CAs costs start-up time that a run against plain-http
+ * registries need not pay.
  */
 final class HostTlsStrategy implements TlsSocketStrategy {
 
-    private final List<Path> caFiles;
+    private final List<Certificate> globalCas;
     private final Predicate<String> insecure;
     private final Function<String, Optional<Path>> registryCaFile;
     /** Verifying strategies by the registry's own CA file (empty: the JVM's and global CAs only). */
@@ -47,7 +44,7 @@ final class HostTlsStrategy implements TlsSocketStrategy {
     private TlsSocketStrategy unverified;
 
     HostTlsStrategy(List<Path> caFiles, Predicate<String> insecure, Function<String, Optional<Path>> registryCaFile) {
-        this.caFiles = List.copyOf(caFiles);
+        this.globalCas = CaFiles.read(caFiles);
         this.insecure = insecure;
         this.registryCaFile = registryCaFile;
     }
@@ -58,7 +55,7 @@ final class HostTlsStrategy implements TlsSocketStrategy {
         TlsSocketStrategy strategy;
         try {
             strategy = strategyFor(target, port);
-        } catch (UncheckedIOException | IllegalArgumentException unreadableCaFile) {
+        } catch (IllegalArgumentException unreadableCaFile) {
             throw new SSLHandshakeException(unreadableCaFile.getMessage());
         }
         return strategy.upgrade(socket, target, port, attachment, context);
@@ -75,8 +72,8 @@ final class HostTlsStrategy implements TlsSocketStrategy {
             ca = registryCaFile.apply(host);
         }
         return verified.computeIfAbsent(ca, file -> {
-            List<Path> trusted = new ArrayList<>(caFiles);
-            file.ifPresent(trusted::add);
+            List<Certificate> trusted = new ArrayList<>(globalCas);
+            file.ifPresent(f -> trusted.addAll(CaFiles.read(List.of(f))));
             return new DefaultClientTlsStrategy(verifyingContext(trusted));
         });
     }
@@ -89,9 +86,10 @@ final class HostTlsStrategy implements TlsSocketStrategy {
         return unverified;
     }
 
-    private static SSLContext verifyingContext(List<Path> caFiles) {
+    /** The JVM's CAs plus {@code extraCas}. */
+    private static SSLContext verifyingContext(List<Certificate> extraCas) {
         try {
-            if (caFiles.isEmpty()) {
+            if (extraCas.isEmpty()) {
                 return SSLContext.getDefault();
             }
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -106,23 +104,16 @@ final class HostTlsStrategy implements TlsSocketStrategy {
                     }
                 }
             }
-            CertificateFactory x509 = CertificateFactory.getInstance("X.509");
-            for (Path file : caFiles) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    for (Certificate ca : x509.generateCertificates(in)) {
-                        trusted.setCertificateEntry("file-" + alias++, ca);
-                    }
-                }
+            for (Certificate ca : extraCas) {
+                trusted.setCertificateEntry("file-" + alias++, ca);
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
             return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read CA file: " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load CA certificates " + caFiles + ": " + e.getMessage(), e);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
         }
     }
 

@@ -102,7 +102,7 @@ public final class RegistryTransport implements Closeable {
                     // a body that cannot be sent again: most likely a token that expired mid-upload
                     response.abort();
                     throw new TransientRegistryException(request.operation()
-                            + ": HTTP 401 while sending content; the upload will start again", 401,
+                            + ": HTTP 401 while sending content; the upload will be retried", 401,
                             ErrorCode.UNAUTHORIZED, null, null);
                 }
                 Optional<String> retryWith;

@@ -9,11 +9,12 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.SocketException;
 
 /**
  * Sends an idempotent request once more, at once, when its connection was dropped before any answer came: no
- * answer at all, a broken pipe or a reset. Mostly this is a pooled connection that the server had closed after
+ * answer at all, a broken pipe or a reset (not a refused connection: that is no dropped one). Mostly this is a pooled connection that the server had closed after
  * an error answer, which the request never got through. Timeouts, statuses and second failures are left to
  * {@link dev.imagesyncer.registry.RetryPolicy}, which waits and counts.
  */
@@ -21,8 +22,9 @@ final class StaleConnectionRetry implements HttpRequestRetryStrategy {
 
     @Override
     public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
-        return execCount <= 1 && (exception instanceof NoHttpResponseException || exception instanceof SocketException)
-                && Method.isIdempotent(request.getMethod());
+        boolean dropped = exception instanceof NoHttpResponseException
+                || exception instanceof SocketException && !(exception instanceof ConnectException);
+        return execCount <= 1 && dropped && Method.isIdempotent(request.getMethod());
     }
 
     @Override

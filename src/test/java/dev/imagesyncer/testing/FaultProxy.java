@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  * <p>Limits: a request body is sent whole before the backend's answer is read (a backend that answers early and
  * stops reading breaks the connection); a backend connection that failed is not retried. Thread-safe.
  */
-public final class FaultProxy implements RegistryEndpoint, AutoCloseable {
+public final class FaultProxy implements PlainHttpFront, AutoCloseable {
 
     /**
      * What can happen to one request. The body faults ({@link #RESET_IN_BODY}, {@link #STALL_IN_BODY},
@@ -252,34 +252,8 @@ public final class FaultProxy implements RegistryEndpoint, AutoCloseable {
     }
 
     @Override
-    public URI baseUri() {
-        return URI.create("http://" + host());
-    }
-
-    /** Always false: the proxy speaks plain HTTP. */
-    @Override
-    public boolean isTls() {
-        return false;
-    }
-
-    @Override
-    public Path caFile() {
-        return backend.caFile();
-    }
-
-    @Override
-    public String username() {
-        return backend.username();
-    }
-
-    @Override
-    public String password() {
-        return backend.password();
-    }
-
-    @Override
-    public TokenServer tokenServer() {
-        return backend.tokenServer();
+    public RegistryEndpoint backend() {
+        return backend;
     }
 
     @Override

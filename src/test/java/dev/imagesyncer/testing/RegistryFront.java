@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  * <p>A TLS handshake on the front's port gets an immediate {@code 400} (as from Go's HTTP server), so Go clients
  * such as skopeo, which try HTTPS before HTTP, fall back at once instead of after a 10 s timeout.
  */
-public final class RegistryFront implements RegistryEndpoint, AutoCloseable {
+public final class RegistryFront implements PlainHttpFront, AutoCloseable {
 
     /**
      * One request as it reached the front (or the redirect target).
@@ -233,37 +233,6 @@ public final class RegistryFront implements RegistryEndpoint, AutoCloseable {
     }
 
     @Override
-    public URI baseUri() {
-        return URI.create("http://" + host());
-    }
-
-    /** Always false: the front speaks plain HTTP, even to a TLS backend. */
-    @Override
-    public boolean isTls() {
-        return false;
-    }
-
-    @Override
-    public Path caFile() {
-        return null;
-    }
-
-    @Override
-    public String username() {
-        return backend.username();
-    }
-
-    @Override
-    public String password() {
-        return backend.password();
-    }
-
-    @Override
-    public TokenServer tokenServer() {
-        return backend.tokenServer();
-    }
-
-    /** The registry behind the front. */
     public RegistryEndpoint backend() {
         return backend;
     }

@@ -5,6 +5,7 @@ import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.RetryPolicy;
+import dev.imagesyncer.registry.UploadJournal;
 import dev.imagesyncer.registry.RegistryClientSettings;
 import dev.imagesyncer.registry.auth.CredentialSource;
 import dev.imagesyncer.registry.auth.DockerConfigCredentials;
@@ -49,6 +50,8 @@ public final class SyncRuns {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
+    private static final String CHUNK_MIB = "CAMEL_IMAGE_SYNCER_CHUNK_MIB";
+
     private final SyncSettings settings;
     private final ExecutorService transfers;
     private final RetryCounter retries;
@@ -86,10 +89,12 @@ public final class SyncRuns {
                     .withRegistryCaFiles(config.auth()::caFile)
                     .withConnections(16 * settings.proc(), 8 * settings.proc())
                     .withReadTimeout(settings.readTimeout());
+            clientSettings = withChunkSize(clientSettings, settings.environment());
             SyncReport report = new SyncReport(clock);
             RetryPolicy retry = new RetryPolicy(settings.retries(), Duration.ofMillis(settings.retryDelayMillis()),
                     failure -> retries.count(failure, report));
-            RegistryClient client = new RegistryClient(clientSettings, credentials, retry);
+            RegistryClient client = new RegistryClient(clientSettings, credentials, retry,
+                    new UploadJournal(journalDirectory(settings.environment())));
             SyncRun run = new SyncRun(RUN_ID.format(clock.instant()), settings, config, client,
                     new ImageCopier(client, transfers, new BlobLedger()), report);
             active.set(run);
@@ -99,6 +104,39 @@ public final class SyncRuns {
             running.set(false);
             throw e;
         }
+    }
+
+    /**
+     * Where chunked uploads are journaled, so that a run carries on what a killed one left: beside the launcher's
+     * class-data archive, in {@code $XDG_CACHE_HOME/camel-image-syncer/uploads} ({@code ~/.cache} by default).
+     */
+    private static Path journalDirectory(Map<String, String> environment) {
+        String cache = environment.getOrDefault("XDG_CACHE_HOME", "");
+        Path base = !cache.isBlank() ? Path.of(cache)
+                : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+        return base.resolve("camel-image-syncer").resolve("uploads");
+    }
+
+    /**
+     * {@code CAMEL_IMAGE_SYNCER_CHUNK_MIB=N}: upload blobs over 4 N MiB in chunks of N MiB (the default is 64, so
+     * blobs over 256 MiB). Smaller chunks lose less to an interruption and cost a request each.
+     */
+    private static RegistryClientSettings withChunkSize(RegistryClientSettings settings,
+                                                        Map<String, String> environment) {
+        String value = environment.get(CHUNK_MIB);
+        if (value == null || value.isBlank()) {
+            return settings;
+        }
+        long mib;
+        try {
+            mib = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            mib = 0;
+        }
+        if (mib < 1) {
+            throw new IllegalArgumentException(CHUNK_MIB + " must be a whole number of MiB, at least 1, not " + value);
+        }
+        return settings.withChunkedUploads(4 * mib << 20, mib << 20);
     }
 
     /** Lets the images in progress finish and skips the others; the run is reported as interrupted. */

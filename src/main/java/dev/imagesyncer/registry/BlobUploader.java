@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,15 +34,24 @@ final class BlobUploader {
     private final RegistryTransport transport;
     private final RegistryClientSettings settings;
     private final RetryPolicy retry;
+    private final UploadJournal journal;
 
-    BlobUploader(RegistryTransport transport, RegistryClientSettings settings, RetryPolicy retry) {
+    BlobUploader(RegistryTransport transport, RegistryClientSettings settings, RetryPolicy retry,
+                 UploadJournal journal) {
         this.transport = transport;
         this.settings = settings;
         this.retry = retry;
+        this.journal = journal;
     }
 
     BlobPushResult push(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         String operation = "push blob " + blob.digest() + " to " + target;
+        if (mountFrom == null || !mountFrom.registry().equals(target.registry())) {
+            Optional<BlobPushResult> resumed = carryOnEarlierUpload(target, blob, source, operation);
+            if (resumed.isPresent()) {
+                return resumed.get();
+            }
+        }
         RegistryResponse started = startUpload(target, blob, mountFrom, operation);
         if (started.status() == 201) {
             started.close();
@@ -49,10 +59,43 @@ final class BlobUploader {
         }
         UploadSession session;
         try (started) {
-            session = new UploadSession(target, operation, location(started, operation), minChunkLength(started));
+            session = new UploadSession(target, blob.digest(), operation, location(started, operation),
+                    minChunkLength(started));
         }
         try {
-            return new BlobPushResult(false, session.upload(blob, source));
+            return new BlobPushResult(false, session.upload(blob, source, 0, 0));
+        } catch (RuntimeException e) {
+            session.cancel();
+            throw e;
+        }
+    }
+
+    /**
+     * Carries on the upload of {@code blob} that an earlier run left in the journal, when its session still holds
+     * exactly the bytes that run saw confirmed; empty when there is none or it cannot be resumed.
+     */
+    private Optional<BlobPushResult> carryOnEarlierUpload(Repository target, Descriptor blob, BlobSource source,
+                                                          String operation) {
+        Optional<UploadJournal.Entry> earlier = journal.find(target, blob.digest());
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        UploadSession session = new UploadSession(target, blob.digest(), operation, earlier.get().location(), 0);
+        long held;
+        try {
+            held = session.receivedBytes();
+        } catch (RegistryException gone) {
+            held = -1;
+        }
+        if (held <= 0 || held != earlier.get().offset()) {
+            LOG.debug("{}: the upload an earlier run left cannot be resumed, starting over", operation);
+            journal.forget(target, blob.digest());
+            return Optional.empty();
+        }
+        LOG.info("{}: carrying on the upload an earlier run left at byte {}", operation, held);
+        try {
+            return Optional.of(new BlobPushResult(false,
+                    session.upload(blob, source, held, earlier.get().chunkSize())));
         } catch (RuntimeException e) {
             session.cancel();
             throw e;
@@ -101,26 +144,34 @@ final class BlobUploader {
     /** One upload session; {@code location} moves on with every answer, as the protocol requires. */
     private final class UploadSession {
         private final Repository target;
+        private final Digest digest;
         private final String operation;
         private final long minChunk;
         private final Set<Scope> pushScope;
         private String location;
 
-        UploadSession(Repository target, String operation, String location, long minChunk) {
+        UploadSession(Repository target, Digest digest, String operation, String location, long minChunk) {
             this.target = target;
+            this.digest = digest;
             this.operation = operation;
             this.location = location;
             this.minChunk = minChunk;
             this.pushScope = Set.of(Scope.push(target.path()));
         }
 
-        long upload(Descriptor blob, BlobSource source) {
+        /**
+         * Sends {@code blob} from byte {@code from} on (0, or what an earlier run left in this session, read again
+         * from the source and hashed without sending) and commits it; returns the bytes sent. {@code chunkSize}
+         * keeps an earlier run's chunks (0: from the settings).
+         */
+        long upload(Descriptor blob, BlobSource source, long from, long chunkSize) {
             Download download = new Download(source, blob, operation);
             boolean complete = false;
             try {
-                long size = send(blob, download);
+                download.hashAhead(from);
+                long sent = send(blob, download, from, chunkSize);
                 complete = true;
-                return size;
+                return sent;
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
             } finally {
@@ -133,20 +184,24 @@ final class BlobUploader {
          * session when the registry still holds exactly the bytes it confirmed: the download starts again from
          * there (with {@code Range}) and the digest carries on from its checkpoint.
          */
-        private long send(Descriptor blob, Download download) throws IOException {
+        private long send(Descriptor blob, Download download, long from, long chunkSize) throws IOException {
             long size = download.size();
             long body = size - Math.min(size, TAIL_BYTES);
-            boolean chunked = body > settings.chunkedUploadThreshold();
-            long chunk = chunked ? Math.max(settings.chunkSize(), minChunk) : body;
-            for (long offset = 0; offset < body; offset += chunk) {
+            boolean chunked = from > 0 || body > settings.chunkedUploadThreshold();
+            long chunk = chunkSize > 0 ? chunkSize : chunked ? Math.max(settings.chunkSize(), minChunk) : body;
+            for (long offset = from; offset < body; offset += chunk) {
                 long start = offset;
                 long length = Math.min(chunk, body - offset);
                 retry.run(() -> patch(download.content(), start, length, chunked),
                         failure -> resumeAt(start, download, failure));
                 download.confirm();
+                if (chunked) {
+                    journal.record(target, digest, new UploadJournal.Entry(location, start + length, chunk));
+                }
             }
-            commit(download.content(), blob.digest(), size - body);
-            return size;
+            commit(download.content(), digest, size - body);
+            journal.forget(target, digest);
+            return size - from;
         }
 
         /**
@@ -242,6 +297,7 @@ final class BlobUploader {
 
         /** Cancels the session so the registry drops what it received; failing to cancel is not an error. */
         void cancel() {
+            journal.forget(target, digest);
             try (RegistryResponse cancelled = transport.send(RegistryRequest.of("DELETE", target, location,
                     pushScope, "cancel " + operation))) {
                 LOG.debug("{}: upload cancelled (HTTP {})", operation, cancelled.status());
@@ -297,6 +353,17 @@ final class BlobUploader {
         /** The registry holds everything read so far. */
         void confirm() {
             confirmed = content.checkpoint();
+        }
+
+        /** Reads and hashes the first {@code offset} bytes without sending them: what the registry already holds. */
+        void hashAhead(long offset) throws IOException {
+            byte[] buffer = new byte[64 * 1024];
+            for (long left = offset; left > 0; ) {
+                int n = (int) Math.min(buffer.length, left);
+                content.readExactly(buffer, n);
+                left -= n;
+            }
+            confirm();
         }
 
         /** Drops the current download and reads on from the last confirmed byte. */

@@ -47,9 +47,16 @@ public final class RegistryClient implements Closeable {
 
     /** A client that tries each operation again, as {@code retry} says, before it reports a failure. */
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, RetryPolicy retry) {
+        this(settings, credentials, retry, UploadJournal.NONE);
+    }
+
+    /** As {@link #RegistryClient(RegistryClientSettings, CredentialSource, RetryPolicy)}, and chunked uploads
+     * recorded in {@code journal}, so that a later client carries on those an earlier one did not finish. */
+    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, RetryPolicy retry,
+                          UploadJournal journal) {
         this.settings = settings;
         this.transport = new RegistryTransport(settings, credentials);
-        this.uploader = new BlobUploader(transport, settings, retry);
+        this.uploader = new BlobUploader(transport, settings, retry, journal);
         this.retry = retry;
     }
 

@@ -32,6 +32,8 @@ record JarRun(int exitCode, String stdout, String stderr) {
         Path err = Files.createTempFile(directory, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
+        // the upload journal and the launcher's archive stay in the test's directory
+        builder.environment().put("XDG_CACHE_HOME", directory.resolve("cache").toString());
         builder.environment().putAll(environment);
         return new Running(builder.start(), out, err);
     }

@@ -62,12 +62,7 @@ final class BlobUploader {
             session = new UploadSession(target, blob.digest(), operation, location(started, operation),
                     minChunkLength(started));
         }
-        try {
-            return new BlobPushResult(false, session.upload(blob, source, 0, 0));
-        } catch (RuntimeException e) {
-            session.cancel();
-            throw e;
-        }
+        return new BlobPushResult(false, session.upload(blob, source, 0, 0));
     }
 
     /**
@@ -80,26 +75,14 @@ final class BlobUploader {
         if (earlier.isEmpty()) {
             return Optional.empty();
         }
+        long offset = earlier.get().offset();
         UploadSession session = new UploadSession(target, blob.digest(), operation, earlier.get().location(), 0);
-        long held;
-        try {
-            held = session.receivedBytes();
-        } catch (RegistryException gone) {
-            held = -1;
-        }
-        if (held <= 0 || held != earlier.get().offset()) {
-            LOG.debug("{}: the upload an earlier run left cannot be resumed, starting over", operation);
+        if (!session.holdsExactly(offset)) {
             journal.forget(target, blob.digest());
             return Optional.empty();
         }
-        LOG.info("{}: carrying on the upload an earlier run left at byte {}", operation, held);
-        try {
-            return Optional.of(new BlobPushResult(false,
-                    session.upload(blob, source, held, earlier.get().chunkSize())));
-        } catch (RuntimeException e) {
-            session.cancel();
-            throw e;
-        }
+        LOG.info("{}: carrying on the upload an earlier run left at byte {}", operation, offset);
+        return Optional.of(new BlobPushResult(false, session.upload(blob, source, offset, earlier.get().chunkSize())));
     }
 
     /**
@@ -162,20 +145,26 @@ final class BlobUploader {
         /**
          * Sends {@code blob} from byte {@code from} on (0, or what an earlier run left in this session, read again
          * from the source and hashed without sending) and commits it; returns the bytes sent. {@code chunkSize}
-         * keeps an earlier run's chunks (0: from the settings).
+         * keeps an earlier run's chunks (0: from the settings). A failure cancels the session.
          */
         long upload(Descriptor blob, BlobSource source, long from, long chunkSize) {
-            Download download = new Download(source, blob, operation);
-            boolean complete = false;
             try {
-                download.hashAhead(from);
-                long sent = send(blob, download, from, chunkSize);
-                complete = true;
-                return sent;
+                Download download = new Download(source, blob, operation);
+                boolean complete = false;
+                try {
+                    download.hashAhead(from);
+                    long sent = send(download, from, chunkSize);
+                    complete = true;
+                    return sent;
+                } finally {
+                    download.release(complete);
+                }
             } catch (IOException e) {
+                cancel();
                 throw RegistryErrors.fromIo(operation, e);
-            } finally {
-                download.release(complete);
+            } catch (RuntimeException e) {
+                cancel();
+                throw e;
             }
         }
 
@@ -184,7 +173,7 @@ final class BlobUploader {
          * session when the registry still holds exactly the bytes it confirmed: the download starts again from
          * there (with {@code Range}) and the digest carries on from its checkpoint.
          */
-        private long send(Descriptor blob, Download download, long from, long chunkSize) throws IOException {
+        private long send(Download download, long from, long chunkSize) throws IOException {
             long size = download.size();
             long body = size - Math.min(size, TAIL_BYTES);
             boolean chunked = from > 0 || body > settings.chunkedUploadThreshold();
@@ -199,7 +188,7 @@ final class BlobUploader {
                     journal.record(target, digest, new UploadJournal.Entry(location, start + length, chunk));
                 }
             }
-            commit(download.content(), digest, size - body);
+            commit(download.content(), size - body);
             journal.forget(target, digest);
             return size - from;
         }
@@ -210,30 +199,25 @@ final class BlobUploader {
          * or when the download cannot be opened again there.
          */
         private void resumeAt(long offset, Download download, RegistryException failure) {
-            if (offset == 0) {
+            if (offset == 0 || !holdsExactly(offset)) {
                 throw failure;
             }
             try {
-                long held = receivedBytes();
-                if (held != offset) {
-                    LOG.debug("{}: the registry holds {} bytes, not {}: starting over", operation, held, offset);
-                    throw failure;
-                }
                 download.rewind();
-            } catch (RegistryException cannotResume) {
-                if (cannotResume != failure) {
-                    LOG.debug("{}: cannot resume ({}), starting over", operation, cannotResume.getMessage());
-                }
+            } catch (RegistryException cannotReopen) {
+                LOG.debug("{}: cannot read on from byte {} ({}), starting over", operation, offset,
+                        cannotReopen.getMessage());
                 throw failure;
             }
             LOG.debug("{}: resuming the upload at byte {}", operation, offset);
         }
 
         /**
-         * The bytes the session holds, from its status ({@code GET} the session: 204 and {@code Range: 0-N});
-         * -1 when it does not say ({@code 0-0} means 0 or 1 byte to distribution).
+         * Whether the session holds exactly the first {@code offset} bytes (offset > 0), from its status: {@code GET}
+         * the session, 204 and {@code Range: 0-N}. A session that is gone, or a status that does not say ({@code 0-0}
+         * is 0 or 1 byte to distribution), is a no.
          */
-        private long receivedBytes() {
+        boolean holdsExactly(long offset) {
             try (RegistryResponse status = transport.send(RegistryRequest.of("GET", target, location, pushScope,
                     "status of " + operation))) {
                 if (status.status() != 204) {
@@ -242,9 +226,14 @@ final class BlobUploader {
                 location = location(status, operation);
                 String range = status.header("Range").orElse("0-0");
                 long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
-                return last == 0 ? -1 : last + 1;
-            } catch (NumberFormatException e) {
-                return -1;
+                if (last == 0 || last + 1 != offset) {
+                    LOG.debug("{}: the registry holds bytes 0-{}, not {}: starting over", operation, last, offset);
+                    return false;
+                }
+                return true;
+            } catch (RegistryException | NumberFormatException unknown) {
+                LOG.debug("{}: upload status unknown ({}), starting over", operation, unknown.getMessage());
+                return false;
             }
         }
 
@@ -264,7 +253,7 @@ final class BlobUploader {
             return null;
         }
 
-        private void commit(VerifyingInputStream content, Digest digest, long tail) {
+        private void commit(VerifyingInputStream content, long tail) {
             String separator = location.contains("?") ? "&" : "?";
             RegistryResponse committed = transport.send(RegistryRequest.of("PUT", target,
                             location + separator + "digest=" + encode(digest.toString()), pushScope, operation)
@@ -323,17 +312,13 @@ final class BlobUploader {
             this.source = source;
             this.operation = operation;
             this.stream = source.open(0);
-            long announced = stream.length();
             try {
-                long size = blob.size() >= 0 ? blob.size() : announced;
+                long size = blob.size() >= 0 ? blob.size() : stream.length();
                 if (size < 0) {
                     throw new PermanentRegistryException(operation + ": blob size unknown", 0, ErrorCode.SIZE_INVALID);
                 }
-                if (blob.size() >= 0 && announced >= 0 && announced != blob.size()) {
-                    throw new DigestMismatchException(operation + ": the source serves " + announced
-                            + " bytes, " + blob.size() + " announced");
-                }
                 this.expected = new Descriptor(blob.mediaType(), blob.digest(), size, null, null);
+                requireLength(0);
             } catch (RuntimeException e) {
                 stream.abort();
                 throw e;
@@ -371,11 +356,17 @@ final class BlobUploader {
             stream.abort();
             long offset = confirmed.count();
             stream = source.open(offset);
-            if (stream.length() >= 0 && stream.length() != expected.size() - offset) {
-                throw new DigestMismatchException(operation + ": the source serves " + stream.length()
-                        + " bytes from byte " + offset + ", " + (expected.size() - offset) + " expected");
-            }
+            requireLength(offset);
             content = new VerifyingInputStream(stream.content(), expected, operation, confirmed);
+        }
+
+        /** A download from {@code offset} that announces a length must announce what remains of the blob. */
+        private void requireLength(long offset) {
+            long remaining = expected.size() - offset;
+            if (stream.length() >= 0 && stream.length() != remaining) {
+                throw new DigestMismatchException(operation + ": the source serves " + stream.length() + " bytes"
+                        + (offset > 0 ? " from byte " + offset : "") + ", " + remaining + " announced");
+            }
         }
 
         /** A blob that reached the registry stays a success even if releasing its download fails. */

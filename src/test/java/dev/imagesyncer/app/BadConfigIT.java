@@ -4,8 +4,6 @@ import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
@@ -17,20 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every bad file exits 2 with one line that names the file, the entry and the problem, and copies nothing. */
-class BadConfigIT {
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
+class BadConfigIT extends TwoRegistries {
 
     @BeforeAll
     static void seed() {

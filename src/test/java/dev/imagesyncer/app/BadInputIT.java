@@ -9,11 +9,9 @@ import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,17 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bad registries and bad references in one run: each fails its own image with one line that names it and says
  * why, the good image still syncs, and the exit code is 255. (Bad files: {@link BadConfigIT}.)
  */
-class BadInputIT {
+class BadInputIT extends TwoRegistries {
 
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
     @RegisterExtension
     static final RegistryExtension locked = RegistryExtension.basicAuth("owner", "the-right-password");
-
-    @TempDir
-    Path work;
 
     @Test
     void every_bad_source_fails_alone_with_a_line_that_names_it() throws Exception {

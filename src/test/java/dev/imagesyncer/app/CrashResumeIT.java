@@ -9,8 +9,6 @@ import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,15 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kill -9} in the middle of a run, with blob downloads hanging mid-body and uploads half done, then the
  * same command again: it finishes, copies only what the first run did not, and the mirror verifies.
  */
-class CrashResumeIT {
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
+class CrashResumeIT extends TwoRegistries {
 
     @Test
     void a_run_killed_mid_transfer_is_finished_by_the_next_run_copying_only_what_is_missing() throws Exception {

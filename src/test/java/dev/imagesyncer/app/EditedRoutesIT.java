@@ -1,13 +1,10 @@
 package dev.imagesyncer.app;
 
-import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,15 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Users edit the YAML routes: a copy of the shipped ones, changed, is what runs with --routes. */
-class EditedRoutesIT {
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
+class EditedRoutesIT extends TwoRegistries {
 
     @Test
     void runs_an_edited_copy_of_the_shipped_routes() throws Exception {

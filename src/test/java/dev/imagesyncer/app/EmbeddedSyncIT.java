@@ -4,17 +4,13 @@ import dev.imagesyncer.config.DefaultDestination;
 import dev.imagesyncer.copy.CopyOptions;
 import dev.imagesyncer.pipeline.SyncSettings;
 import dev.imagesyncer.report.SyncSummary;
-import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A bus or an embedding Camel application starts a run by sending an images map to direct:sync. */
-class EmbeddedSyncIT {
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
+class EmbeddedSyncIT extends TwoRegistries {
 
     @Test
     void an_images_map_sent_to_direct_sync_from_another_route_runs_that_sync() throws Exception {

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.testing.FaultProxy;
 import dev.imagesyncer.testing.FaultProxy.Fault;
 import dev.imagesyncer.testing.MirrorCheck;
-import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,19 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests on both sides, by seeded chance and of every kind {@link FaultProxy} knows: resets, 5xx, 429 with
  * both forms of {@code Retry-After}, stalls, truncated and corrupted bodies.
  */
-class FaultInjectionIT {
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
+class FaultInjectionIT extends TwoRegistries {
 
     /** repository -> tag -> image, in the source. */
     private static final Map<String, Map<String, TestImage>> IMAGES = new LinkedHashMap<>();
     private static final Pattern SUMMARY_RETRIES = Pattern.compile("; (\\d+) retries, (\\d+) rate-limited \\(429\\)$");
-
-    @TempDir
-    Path work;
 
     @BeforeAll
     static void seed() {

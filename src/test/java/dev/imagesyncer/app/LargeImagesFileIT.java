@@ -1,32 +1,20 @@
 package dev.imagesyncer.app;
 
-import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An images file of 10 000 entries is read, planned and run by a JVM with a 128 MiB heap. */
-class LargeImagesFileIT {
+class LargeImagesFileIT extends TwoRegistries {
 
     private static final int ENTRIES = 10_000;
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
 
     @Test
     void ten_thousand_entries_run_in_a_small_heap() throws Exception {

@@ -7,27 +7,18 @@ import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One bad image never stops the others; the failures are listed in images-file form and the exit code is 255. */
-class PartialFailureIT {
+class PartialFailureIT extends TwoRegistries {
 
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
     @RegisterExtension
     static final RegistryExtension guarded = RegistryExtension.tokenAuth("ci", "ci-pass");
-
-    @TempDir
-    Path work;
 
     @Test
     void a_missing_tag_and_a_denied_push_fail_alone() throws Exception {

@@ -1,32 +1,20 @@
 package dev.imagesyncer.app;
 
-import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistryFront;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The route configuration's redelivery: transient registry errors are retried --retries times, then fail. */
-class RetryIT {
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
+class RetryIT extends TwoRegistries {
 
     @Test
     void a_registry_that_answers_503_twice_is_retried_until_it_works() throws Exception {

@@ -2,15 +2,12 @@ package dev.imagesyncer.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.imagesyncer.testing.RegistryExtension;
 import dev.imagesyncer.testing.RegistryFront;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,17 +24,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packaged jar as a service: a Quartz schedule, runs that never overlap, reports, events, SIGTERM. */
-class ServiceModeIT {
+class ServiceModeIT extends TwoRegistries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @RegisterExtension
-    static final RegistryExtension source = RegistryExtension.open();
-    @RegisterExtension
-    static final RegistryExtension target = RegistryExtension.open();
-
-    @TempDir
-    Path work;
 
     @Test
     void fires_every_two_seconds_skips_fires_during_a_slow_run_reports_and_stops_on_sigterm() throws Exception {

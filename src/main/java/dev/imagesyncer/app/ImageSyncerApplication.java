@@ -38,6 +38,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     static final int SUCCESS = 0;
     static final int USAGE_ERROR = 2;
     static final int IMAGES_FAILED = 255;
+    private static final String CHUNK_MIB = "CAMEL_IMAGE_SYNCER_CHUNK_MIB";
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "legacy combined file with 'auth' and 'images' keys; wins over --auth and --images")
@@ -211,7 +212,28 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                 new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
                 outputFormat.toLowerCase(java.util.Locale.ROOT),
                 reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep(), caFiles,
-                Duration.ofSeconds(readTimeoutSeconds));
+                Duration.ofSeconds(readTimeoutSeconds), uploadChunkBytes(environment));
+    }
+
+    /**
+     * {@code CAMEL_IMAGE_SYNCER_CHUNK_MIB=N}: upload blobs over 4 N MiB in chunks of N MiB (the default is 64, so
+     * blobs over 256 MiB). Smaller chunks lose less to an interruption and cost a request each. 0 when unset.
+     */
+    private static long uploadChunkBytes(Map<String, String> environment) {
+        String value = environment.get(CHUNK_MIB);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        long mib;
+        try {
+            mib = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            mib = 0;
+        }
+        if (mib < 1) {
+            throw new IllegalArgumentException(CHUNK_MIB + " must be a whole number of MiB, at least 1, not " + value);
+        }
+        return mib << 20;
     }
 
     /** The innermost cause: Camel wraps what a bean threw. */

@@ -50,8 +50,6 @@ public final class SyncRuns {
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
-    private static final String CHUNK_MIB = "CAMEL_IMAGE_SYNCER_CHUNK_MIB";
-
     private final SyncSettings settings;
     private final ExecutorService transfers;
     private final RetryCounter retries;
@@ -89,7 +87,10 @@ public final class SyncRuns {
                     .withRegistryCaFiles(config.auth()::caFile)
                     .withConnections(16 * settings.proc(), 8 * settings.proc())
                     .withReadTimeout(settings.readTimeout());
-            clientSettings = withChunkSize(clientSettings, settings.environment());
+            if (settings.uploadChunkBytes() > 0) {
+                clientSettings = clientSettings.withChunkedUploads(4 * settings.uploadChunkBytes(),
+                        settings.uploadChunkBytes());
+            }
             SyncReport report = new SyncReport(clock);
             RetryPolicy retry = new RetryPolicy(settings.retries(), Duration.ofMillis(settings.retryDelayMillis()),
                     failure -> retries.count(failure, report));
@@ -115,28 +116,6 @@ public final class SyncRuns {
         Path base = !cache.isBlank() ? Path.of(cache)
                 : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
         return base.resolve("camel-image-syncer").resolve("uploads");
-    }
-
-    /**
-     * {@code CAMEL_IMAGE_SYNCER_CHUNK_MIB=N}: upload blobs over 4 N MiB in chunks of N MiB (the default is 64, so
-     * blobs over 256 MiB). Smaller chunks lose less to an interruption and cost a request each.
-     */
-    private static RegistryClientSettings withChunkSize(RegistryClientSettings settings,
-                                                        Map<String, String> environment) {
-        String value = environment.get(CHUNK_MIB);
-        if (value == null || value.isBlank()) {
-            return settings;
-        }
-        long mib;
-        try {
-            mib = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            mib = 0;
-        }
-        if (mib < 1) {
-            throw new IllegalArgumentException(CHUNK_MIB + " must be a whole number of MiB, at least 1, not " + value);
-        }
-        return settings.withChunkedUploads(4 * mib << 20, mib << 20);
     }
 
     /** Lets the images in progress finish and skips the others; the run is reported as interrupted. */

@@ -23,11 +23,14 @@ import java.util.Map;
  * @param reportsKeep    how many reports to keep there
  * @param caFiles        PEM files of CA certificates trusted for every registry ({@code --ca-file})
  * @param readTimeout    how long a registry may stay silent in the middle of an answer ({@code --read-timeout})
+ * @param uploadChunkBytes blobs over 4 times this are uploaded in chunks of this size; 0 for the client's default
+ *                       ({@code CAMEL_IMAGE_SYNCER_CHUNK_MIB})
  */
 public record SyncSettings(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
                            Map<String, String> environment, int proc, int retries, long retryDelayMillis,
                            CopyOptions copyOptions, Path successOutput, Path failedOutput, String outputFormat,
-                           Path reportsDir, int reportsKeep, List<Path> caFiles, Duration readTimeout) {
+                           Path reportsDir, int reportsKeep, List<Path> caFiles, Duration readTimeout,
+                           long uploadChunkBytes) {
 
     public SyncSettings {
         environment = Map.copyOf(environment);

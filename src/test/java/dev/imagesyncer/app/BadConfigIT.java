@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,6 +70,19 @@ class BadConfigIT extends TwoRegistries {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString().strip()).hasLineCount(1)
                 .startsWith("error: --ca-file: CA file ").contains("corp-ca.pem holds no readable PEM certificate");
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_chunk_size_that_is_no_number_of_mib_exits_2_naming_it() throws Exception {
+        Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
+                .formatted(source.host(), target.host()));
+
+        JarRun run = JarRun.in(work, Map.of("CAMEL_IMAGE_SYNCER_CHUNK_MIB", "0"), "--images", "images.yaml");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+        assertThat(run.stderr().strip()).isEqualTo(
+                "error: CAMEL_IMAGE_SYNCER_CHUNK_MIB must be a whole number of MiB, at least 1, not 0");
+        assertThat(catalog(target)).as("nothing copied").doesNotContain("mirror/app");
     }
 
     @org.junit.jupiter.api.Test

@@ -26,7 +26,7 @@ class EmbeddedSyncIT extends TwoRegistries {
         RegistrySeeder.of(source).push("lab/bus", "v1", image);
         JarRun.writeInsecureAuth(work, source, target);
         SyncSettings settings = new SyncSettings(null, work.resolve("auth.yaml"), null, DefaultDestination.none(),
-                Map.of(), 2, 0, 100, CopyOptions.DEFAULT, null, null, "yaml", null, 1, List.of(), Duration.ofMinutes(5));
+                Map.of(), 2, 0, 100, CopyOptions.DEFAULT, null, null, "yaml", null, 1, List.of(), Duration.ofMinutes(5), 0);
         try (SyncApplication application = SyncApplication.oneShot(settings, null, ServiceProperties.load(null))) {
             application.camelContext().addRoutes(new RouteBuilder() {
                 @Override

@@ -1,13 +1,7 @@
 package dev.imagesyncer.app;
 
 import dev.imagesyncer.config.ConfigException;
-import dev.imagesyncer.config.DefaultDestination;
-import dev.imagesyncer.copy.CopyOptions;
-import dev.imagesyncer.copy.PlatformFilter;
-import dev.imagesyncer.pipeline.SyncRuns;
-import dev.imagesyncer.pipeline.SyncSettings;
-import dev.imagesyncer.registry.http.CaFiles;
-import dev.imagesyncer.report.SyncSummary;
+import dev.imagesyncer.report.RunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,9 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,19 +49,19 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "write the log to this file (truncated) instead of stderr; progress still reaches the terminal")
     Path logFile;
 
-    @Option(names = {"-p", "--proc"}, paramLabel = "N", defaultValue = "5",
-            description = "registry transfers running at once (default: ${DEFAULT-VALUE})")
-    int proc;
+    @Option(names = {"-p", "--proc"}, paramLabel = "N",
+            description = "registry transfers running at once, across all images (sync.proc, default 5)")
+    Integer proc;
 
-    @Option(names = {"-r", "--retries"}, paramLabel = "N", defaultValue = "2",
-            description = "retries of a failed request or blob transfer, on the spot, then of an image that still "
-                    + "failed for a transient reason (default: ${DEFAULT-VALUE})")
-    int retries;
+    @Option(names = {"-r", "--retries"}, paramLabel = "N",
+            description = "redeliveries of a failed step (a blob transfer, a manifest step, a tag list) that failed "
+                    + "for a transient reason (sync.retries, default 2)")
+    Integer retries;
 
-    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(names = "--read-timeout", paramLabel = "SECONDS",
             description = "seconds a registry may stay silent, before or in the middle of an answer (a slow "
-                    + "commit of a large blob included), before the request is retried (default: ${DEFAULT-VALUE})")
-    int readTimeoutSeconds;
+                    + "commit of a large blob included), before the step fails (sync.readTimeout, default 300)")
+    Integer readTimeoutSeconds;
 
     @Option(names = "--os", paramLabel = "OS[:VERSION]",
             description = "copy only these OSes of multi-platform images (repeat, or a comma list)")
@@ -95,8 +90,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "write the images that failed to this file, in images-file format (usable as --images)")
     Path failedOutput;
 
-    @Option(names = "--output-images-format", paramLabel = "yaml|json", defaultValue = "yaml",
-            description = "format of the output files (default: ${DEFAULT-VALUE})")
+    @Option(names = "--output-images-format", paramLabel = "yaml|json",
+            description = "format of the output files (sync.output.format, default yaml)")
     String outputFormat;
 
     @Option(names = "--schedule", paramLabel = "CRON",
@@ -117,6 +112,11 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     @Option(names = "--routes", paramLabel = "DIR",
             description = "load the Camel routes (*.camel.yaml) from this directory instead of the built-in ones")
     Path routesDir;
+
+    @Option(names = "--properties", paramLabel = "FILE",
+            description = "read the settings (sync.*, camel.*) from this file instead of ./application.properties; "
+                    + "flags win over it")
+    Path propertiesFile;
 
     @Option(names = "--debug", description = "debug logging, and stack traces with errors")
     boolean debug;
@@ -142,34 +142,25 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (configFile != null && (authFile != null || imagesFile != null)) {
             err.println("warning: --config is given, so --auth and --images are ignored");
         }
-        SyncSettings settings;
-        ServiceProperties properties;
-        try {
-            properties = ServiceProperties.load(schedule);
-            settings = settings(System.getenv(), properties);
-            SyncRuns.loadConfig(settings);
-        } catch (ConfigException | IllegalArgumentException e) {
-            return error(err, e.getMessage(), e, USAGE_ERROR);
-        }
-        if (properties.schedule() != null) {
-            try (SyncApplication application = SyncApplication.service(settings, routesDir, properties)) {
-                application.serve();
-                return SUCCESS;
-            } catch (Exception e) {
-                return failedToStart(err, e);
-            }
+        if (propertiesFile != null && !Files.isRegularFile(propertiesFile)) {
+            return error(err, "--properties: no such file: " + propertiesFile, null, USAGE_ERROR);
         }
         SyncApplication application;
         try {
-            application = SyncApplication.oneShot(settings, routesDir, properties);
+            application = SyncApplication.start(routesDir, propertiesFile, overrides(System.getenv()),
+                    System.getenv());
         } catch (Exception e) {
             return failedToStart(err, e);
         }
         try (application) {
-            SyncSummary summary = application.runOnce();
+            if (application.isService()) {
+                application.serve();
+                return SUCCESS;
+            }
+            RunSummary summary = application.runOnce();
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (Exception e) {
-            // Camel wraps what the beans threw: a file that went bad since the check above is still a config error
+            // Camel wraps what the beans threw: a file that went bad since the start is still a config error
             Throwable cause = rootCause(e);
             return cause instanceof ConfigException
                     ? error(err, cause.getMessage(), e, USAGE_ERROR)
@@ -177,15 +168,23 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         }
     }
 
-    /** Routes that do not load (a broken YAML file, an unknown bean) are a configuration error. */
+    /**
+     * A bad setting or file is said in its own words; routes that do not load (a broken YAML file, an unknown
+     * bean) are named as such. Both are configuration errors.
+     */
     private int failedToStart(PrintWriter err, Exception e) {
-        return error(err, "the routes did not start: " + oneLine(message(rootCause(e))), e, USAGE_ERROR);
+        Throwable cause = rootCause(e);
+        if (cause instanceof ConfigException || cause instanceof IllegalArgumentException
+                && cause.getMessage() != null && cause.getMessage().startsWith("sync.")) {
+            return error(err, cause.getMessage(), e, USAGE_ERROR);
+        }
+        return error(err, "the routes did not start: " + oneLine(message(cause)), e, USAGE_ERROR);
     }
 
     /** One line for the user; the stack trace only with --debug. */
     private int error(PrintWriter err, String message, Exception e, int exitCode) {
         err.println("error: " + message);
-        if (debug) {
+        if (debug && e != null) {
             e.printStackTrace(err);
         }
         return exitCode;
@@ -195,45 +194,46 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         return message.replaceAll("\\s*\\n\\s*", " ").replaceAll("\\s*\\^\\s*", " ").trim();
     }
 
-    SyncSettings settings(Map<String, String> environment, ServiceProperties properties) {
-        if (!outputFormat.equalsIgnoreCase("yaml") && !outputFormat.equalsIgnoreCase("json")) {
-            throw new IllegalArgumentException("--output-images-format must be yaml or json, not " + outputFormat);
+    /**
+     * The flags that were given, as the {@code sync.*} override properties they set: they win over the packaged
+     * {@code application.properties} and the working directory's. {@code CAMEL_IMAGE_SYNCER_CHUNK_MIB} sets
+     * {@code sync.upload.chunkMib}.
+     */
+    Map<String, String> overrides(Map<String, String> environment) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, "sync.config.file", configFile);
+        put(overrides, "sync.auth.file", authFile);
+        put(overrides, "sync.images.file", imagesFile);
+        put(overrides, "sync.proc", proc);
+        put(overrides, "sync.retries", retries);
+        put(overrides, "sync.readTimeout", readTimeoutSeconds);
+        put(overrides, "sync.registry", registry);
+        put(overrides, "sync.namespace", namespace);
+        put(overrides, "sync.output.success", successOutput);
+        put(overrides, "sync.output.failed", failedOutput);
+        put(overrides, "sync.output.format", outputFormat);
+        put(overrides, "sync.schedule", schedule);
+        put(overrides, "sync.reports.dir", reportsDir);
+        put(overrides, "sync.upload.chunkMib", environment.get(CHUNK_MIB));
+        if (force) {
+            overrides.put("sync.force", "true");
         }
-        if (readTimeoutSeconds < 1) {
-            throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + readTimeoutSeconds);
+        if (!os.isEmpty()) {
+            overrides.put("sync.os", String.join(",", os));
         }
-        try {
-            CaFiles.read(caFiles);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--ca-file: " + e.getMessage(), e);
+        if (!arch.isEmpty()) {
+            overrides.put("sync.arch", String.join(",", arch));
         }
-        return new SyncSettings(configFile, authFile, imagesFile,
-                DefaultDestination.resolve(registry, namespace, environment), environment, proc, retries, 1000,
-                new CopyOptions(force, PlatformFilter.of(os, arch)), successOutput, failedOutput,
-                outputFormat.toLowerCase(java.util.Locale.ROOT),
-                reportsDir != null ? reportsDir : properties.reportsDir(), properties.reportsKeep(), caFiles,
-                Duration.ofSeconds(readTimeoutSeconds), uploadChunkBytes(environment));
+        if (!caFiles.isEmpty()) {
+            overrides.put("sync.caFiles", String.join(",", caFiles.stream().map(Object::toString).toList()));
+        }
+        return overrides;
     }
 
-    /**
-     * {@code CAMEL_IMAGE_SYNCER_CHUNK_MIB=N}: upload blobs over 4 N MiB in chunks of N MiB (the default is 64, so
-     * blobs over 256 MiB). Smaller chunks lose less to an interruption and cost a request each. 0 when unset.
-     */
-    private static long uploadChunkBytes(Map<String, String> environment) {
-        String value = environment.get(CHUNK_MIB);
-        if (value == null || value.isBlank()) {
-            return 0;
+    private static void put(Map<String, String> overrides, String key, Object value) {
+        if (value != null) {
+            overrides.put(key, value.toString());
         }
-        long mib;
-        try {
-            mib = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            mib = 0;
-        }
-        if (mib < 1) {
-            throw new IllegalArgumentException(CHUNK_MIB + " must be a whole number of MiB, at least 1, not " + value);
-        }
-        return mib << 20;
     }
 
     /** The innermost cause: Camel wraps what a bean threw. */

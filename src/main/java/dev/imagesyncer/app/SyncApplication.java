@@ -1,16 +1,8 @@
 package dev.imagesyncer.app;
 
-import dev.imagesyncer.pipeline.FailureRecorder;
-import dev.imagesyncer.pipeline.ImageSync;
-import dev.imagesyncer.pipeline.RetryCounter;
-import dev.imagesyncer.pipeline.SyncEvents;
-import dev.imagesyncer.pipeline.SyncRuns;
-import dev.imagesyncer.pipeline.SyncSettings;
-import dev.imagesyncer.pipeline.TagResolver;
-import dev.imagesyncer.report.SyncSummary;
-import dev.imagesyncer.service.ManagementApi;
-import dev.imagesyncer.service.PrometheusSyncMetrics;
-import dev.imagesyncer.service.SyncMetrics;
+import dev.imagesyncer.pipeline.ActiveRuns;
+import dev.imagesyncer.report.RunSummary;
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -19,91 +11,99 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 
 /**
- * The Camel application: camel-main with the sync routes (the YAML in the jar, or the files of {@code --routes})
- * and the Java beans they call. {@link #runOnce()} sends one exchange through {@code direct:sync};
- * {@link #serve()} starts the Quartz route and runs until SIGTERM, which lets the images in progress finish.
+ * The Camel application: camel-main with the sync routes (the YAML in the jar, or the files of {@code --routes}),
+ * the properties (the packaged {@code application.properties}, then the working directory's or
+ * {@code --properties}, then override properties, which the command line's flags become) and the beans of
+ * {@link SyncBeans}. With {@code sync.schedule} set it is a service ({@link #serve()}: Quartz fires, the HTTP
+ * management endpoints, until SIGTERM, which lets the images in progress finish); otherwise {@link #runOnce()}
+ * sends one exchange through {@code direct:sync}.
  */
 public final class SyncApplication implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncApplication.class);
 
-    /** The route file of service mode (Quartz schedule, seda:sync), left out of one-shot runs. */
+    /** The route file of service mode (Quartz schedule, seda:sync, management), left out of one-shot runs. */
     static final String SERVICE_ROUTES = "service.camel.yaml";
 
     private final Main main;
-    private final ExecutorService workers;
-    private final ExecutorService transfers;
-    private final SyncRuns syncRuns;
+    private final SyncBeans beans;
+    private volatile boolean service;
+    private volatile String schedule;
 
-    private SyncApplication(SyncSettings settings, Path routesDir, ServiceProperties properties) {
-        // images mostly wait for the registry (HEAD, GET manifest, their blob transfers): more of them than
-        // transfers keeps a WAN link busy; the transfers pool alone bounds the blob traffic to --proc
-        this.workers = Executors.newFixedThreadPool(4 * settings.proc(), namedThreads("sync-worker"));
-        this.transfers = Executors.newFixedThreadPool(settings.proc(), namedThreads("sync-transfer"));
+    private SyncApplication(Path routesDir, Path propertiesFile, Map<String, String> overrides,
+                            Map<String, String> environment) {
         this.main = new Main();
+        this.beans = new SyncBeans(environment, Clock.systemUTC());
+        main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true,"
+                + (propertiesFile != null ? "file:" + propertiesFile.toAbsolutePath()
+                : "file:application.properties;optional=true"));
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(beans);
         main.configure().withRoutesIncludePattern(routesDir != null
                 ? "file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"
                 : "classpath:routes/*.camel.yaml");
-        if (properties.schedule() == null) {
-            // one run needs no scheduler nor queue: Quartz and a SEDA consumer would double the start-up time
-            main.configure().withRoutesExcludePattern("**/" + SERVICE_ROUTES);
-        }
-        properties.all().forEach((key, value) -> main.addInitialProperty(key.toString(), value.toString()));
-        main.addInitialProperty("sync.retries", Integer.toString(settings.retries()));
-        main.addInitialProperty("sync.retryDelay", Long.toString(settings.retryDelayMillis()));
-        if (properties.schedule() != null) {
-            main.addInitialProperty("sync.schedule", properties.schedule());
-            // the management endpoints (service.camel.yaml) on camel-main's HTTP server
-            main.addInitialProperty("camel.server.enabled", "true");
-            main.addInitialProperty("camel.server.port", properties.all().getProperty("sync.http.port", "8080"));
-        }
-        main.addInitialProperty("sync.events.uri", properties.eventsUri());
-        SyncMetrics metrics = properties.schedule() != null
-                ? new PrometheusSyncMetrics(Clock.systemUTC())
-                : SyncMetrics.NONE;
-        RetryCounter retries = new RetryCounter(metrics);
-        this.syncRuns = new SyncRuns(settings, transfers, retries, Clock.systemUTC());
-        main.bind("syncWorkers", workers);
-        main.bind("syncRuns", syncRuns);
-        main.bind("events", new SyncEvents(metrics));
-        main.bind("management", new ManagementApi(
-                settings.reportsDir() != null ? settings.reportsDir() : Path.of("reports"), metrics));
-        main.bind("tagResolver", new TagResolver());
-        main.bind("imageSync", new ImageSync());
-        main.bind("failures", new FailureRecorder());
-        main.bind("retries", retries);
-    }
-
-    /** Starts the routes for one run. */
-    public static SyncApplication oneShot(SyncSettings settings, Path routesDir, ServiceProperties properties)
-            throws Exception {
-        SyncApplication application = new SyncApplication(settings, routesDir, properties);
-        application.main.start();
-        return application;
-    }
-
-    /** Prepares service mode: {@link #serve()} runs it. */
-    public static SyncApplication service(SyncSettings settings, Path routesDir, ServiceProperties properties) {
-        SyncApplication application = new SyncApplication(settings, routesDir, properties);
-        application.main.configure().setShutdownTimeout(600);
-        application.main.addMainListener(new MainListenerSupport() {
+        main.addMainListener(new MainListenerSupport() {
             @Override
-            public void afterStart(BaseMainSupport main) {
-                LOG.info("service mode: a sync at each fire of \"{}\"", properties.schedule());
+            public void beforeConfigure(BaseMainSupport support) {
+                // the properties are loaded, the routes not yet: one run or a service decides which
+                schedule = support.getCamelContext().getPropertiesComponent().resolveProperty("sync.schedule")
+                        .map(String::trim).filter(value -> !value.isEmpty()).orElse(null);
+                service = schedule != null;
+                if (!service) {
+                    // one run needs no scheduler, queue nor HTTP server: they would double the start-up time
+                    main.configure().withRoutesExcludePattern("**/" + SERVICE_ROUTES);
+                    return;
+                }
+                main.configure().setShutdownTimeout(600);
+                main.configure().httpServer().withEnabled(true).withPort(Integer.parseInt(support.getCamelContext()
+                        .getPropertiesComponent().resolveProperty("sync.http.port").orElse("8080").trim()));
             }
 
             @Override
-            public void beforeStop(BaseMainSupport main) {
-                application.syncRuns.interrupt();
+            public void afterStart(BaseMainSupport support) {
+                if (service) {
+                    LOG.info("service mode: a sync at each fire of \"{}\"", schedule);
+                }
+            }
+
+            @Override
+            public void beforeStop(BaseMainSupport support) {
+                ActiveRuns runs = beans.runs();
+                if (runs != null) {
+                    runs.interrupt();
+                }
             }
         });
+    }
+
+    /**
+     * Starts the application.
+     *
+     * @param routesDir      the directory of edited routes ({@code --routes}), or null for the packaged ones
+     * @param propertiesFile a properties file instead of the working directory's ({@code --properties}), or null
+     * @param overrides      properties that win over both files (what the command line's flags say)
+     * @param environment    the variables the images and auth files expand
+     * @throws Exception when the routes do not load or a setting or file is bad
+     *                   ({@link dev.imagesyncer.config.ConfigException}, {@link IllegalArgumentException})
+     */
+    public static SyncApplication start(Path routesDir, Path propertiesFile, Map<String, String> overrides,
+                                        Map<String, String> environment) throws Exception {
+        SyncApplication application = new SyncApplication(routesDir, propertiesFile, overrides, environment);
+        try {
+            application.main.start();
+        } catch (Exception e) {
+            application.close();
+            throw e;
+        }
         return application;
+    }
+
+    /** True when {@code sync.schedule} is set: the application runs until it is stopped. */
+    public boolean isService() {
+        return service;
     }
 
     /** Runs the service until the process is asked to stop (SIGTERM, SIGINT). */
@@ -112,30 +112,17 @@ public final class SyncApplication implements AutoCloseable {
     }
 
     /** The running Camel context, for an embedding application or a test. */
-    public org.apache.camel.CamelContext camelContext() {
+    public CamelContext camelContext() {
         return main.getCamelContext();
     }
 
-    public SyncSummary runOnce() throws Exception {
-        return main.getCamelTemplate().requestBody("direct:sync", null, SyncSummary.class);
+    /** One run over the configured files. */
+    public RunSummary runOnce() throws Exception {
+        return main.getCamelTemplate().requestBody("direct:sync", null, RunSummary.class);
     }
 
     @Override
     public void close() {
-        try {
-            main.stop();
-        } finally {
-            workers.shutdownNow();
-            transfers.shutdownNow();
-        }
-    }
-
-    private static ThreadFactory namedThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        main.stop();
     }
 }

@@ -6,16 +6,41 @@ import dev.imagesyncer.registry.ImageReference;
 /**
  * What copying one image to one target did.
  *
- * @param digest   the digest of the top manifest the target now has (differs from the source's for a filtered
- *                 index)
- * @param skipped  true when nothing was pushed: the target already had the manifest, or no platform matched
- * @param note     why it was skipped, or what else a user should know (a filtered index); empty otherwise
- * @param bytes    blob bytes uploaded (mounted and present blobs count nothing)
+ * @param target          the target as written: with the tag, or by digest for a source given by digest
+ * @param digest          the digest of the top manifest the target now has (differs from the source's for a
+ *                        filtered index)
+ * @param outcome         {@link #SYNCED} (something was pushed), {@link #UNCHANGED} (the target had the manifest)
+ *                        or {@link #FILTERED} (no entry of the index matched the platform filter)
+ * @param note            what else a user should know (a filtered index, why it was filtered); empty otherwise
+ * @param blobs           the blobs copied, mounted and present, and the bytes uploaded
+ * @param manifestsPushed manifests pushed: children by digest and the tag
  */
-public record CopyResult(ImageReference source, ImageReference target, Digest digest, boolean skipped, String note,
-                         int blobsCopied, int blobsMounted, int blobsPresent, int manifestsPushed, long bytes) {
+public record CopyResult(ImageReference source, ImageReference target, Digest digest, String outcome, String note,
+                         BlobCounts blobs, int manifestsPushed) {
 
-    static CopyResult skipped(ImageReference source, ImageReference target, Digest digest, String note) {
-        return new CopyResult(source, target, digest, true, note, 0, 0, 0, 0, 0);
+    public static final String SYNCED = "synced";
+    public static final String UNCHANGED = "unchanged";
+    public static final String FILTERED = "filtered";
+
+    /** True when nothing was pushed. */
+    public boolean skipped() {
+        return !SYNCED.equals(outcome);
+    }
+
+    public int blobsCopied() {
+        return blobs.copied();
+    }
+
+    public int blobsMounted() {
+        return blobs.mounted();
+    }
+
+    public int blobsPresent() {
+        return blobs.present();
+    }
+
+    /** Blob bytes uploaded (mounted and present blobs count nothing). */
+    public long bytes() {
+        return blobs.bytes();
     }
 }

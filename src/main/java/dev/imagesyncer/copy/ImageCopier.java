@@ -19,15 +19,18 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Copies one image between registries in the order that keeps the target consistent at every moment: blobs
- * before the manifests that refer to them, child manifests (by digest) before their index, the tag last.
- * Manifests travel as the exact bytes the source served, so digests stay identical (a platform-filtered index
- * is the one exception). Blobs are copied in parallel on the {@code transfers} executor, whose size bounds the
- * transfers of the whole run, and at most once per target registry and run ({@link BlobLedger}).
+ * before the manifests that refer to them, child manifests (by digest) before their index, the tag last (OCI
+ * distribution spec, "Pushing manifests"). Manifests travel as the exact bytes the source served, so digests stay
+ * identical (a platform-filtered index is the one exception). A blob is transferred at most once per target
+ * registry and run, and linked once per repository ({@link BlobLedger}).
+ *
+ * <p>The copy is three steps, which the {@code copy-image} and {@code copy-blob} routes call one by one:
+ * {@link #plan} (what the target lacks), {@link #copyBlob} for each blob of the plan (in parallel, on the routes'
+ * transfer pool), then {@link #push}. {@link #copy} runs them in a row, for callers without routes. Each registry
+ * call is one attempt: failures surface as {@link dev.imagesyncer.registry.RegistryException}s.
  */
 public final class ImageCopier {
 
@@ -35,6 +38,11 @@ public final class ImageCopier {
     private final Executor transfers;
     private final BlobLedger ledger;
 
+    /**
+     * @param transfers runs the blob copies of {@link #copy} (the routes use their own pool and call
+     *                  {@link #copyBlob} directly)
+     * @param ledger    the blobs pushed so far in this run, shared by every copy of the run
+     */
     public ImageCopier(RegistryClient client, Executor transfers, BlobLedger ledger) {
         this.client = client;
         this.transfers = transfers;
@@ -56,12 +64,34 @@ public final class ImageCopier {
         return copy(source, headSource(source), target, options);
     }
 
-    /**
-     * Copies {@code source} (whose HEAD answer is {@code head}) to {@code target}. The target keeps the source's
-     * tag unless it names its own; with no tag anywhere (a source given by digest) the manifest is pushed by
-     * digest. Unless forced, nothing is pushed when the target already has the wanted digest there.
-     */
+    /** {@link #plan}, {@link #copyBlob} for every blob (on the transfers executor), then {@link #push}. */
     public CopyResult copy(ImageReference source, Descriptor head, ImageReference target, CopyOptions options) {
+        CopyPlan plan = plan(source, head, target, options);
+        List<CompletableFuture<BlobResult>> copies = plan.blobs().stream()
+                .map(blob -> CompletableFuture.supplyAsync(() -> copyBlob(blob), transfers)).toList();
+        BlobCounts counts = BlobCounts.NONE;
+        try {
+            for (CompletableFuture<BlobResult> copy : copies) {
+                counts = counts.plus(copy.join());
+            }
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        return push(plan.withBlobCounts(counts));
+    }
+
+    /**
+     * What copying {@code source} (whose HEAD answer is {@code head}) to {@code target} takes. The target keeps
+     * the source's tag unless it names its own; with no tag anywhere (a source given by digest) the manifest is
+     * pushed by digest. Unless {@code options} force it, nothing is to be pushed when the target already has the
+     * wanted digest there (one HEAD). Reads the source's manifest and the child manifests the target lacks.
+     *
+     * @throws dev.imagesyncer.registry.RegistryException when a registry call fails
+     */
+    public CopyPlan plan(ImageReference source, Descriptor head, ImageReference target, CopyOptions options) {
         String targetTag = target.tag() != null ? target.tag() : source.tag();
         Manifest manifest = null;
         String note = "";
@@ -69,7 +99,7 @@ public final class ImageCopier {
             Manifest index = client.getManifest(source.withDigest(head.digest()));
             Optional<Manifest> filtered = IndexFilter.apply(index, options.platforms());
             if (filtered.isEmpty()) {
-                return CopyResult.skipped(source, target, head.digest(),
+                return CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.FILTERED,
                         "no entry of the index matches " + options.platforms());
             }
             manifest = filtered.get();
@@ -82,12 +112,11 @@ public final class ImageCopier {
         ImageReference copied = targetTag != null ? target.withTag(targetTag) : target.withDigest(wanted);
         if (!options.force() && client.headManifest(copied)
                 .filter(existing -> existing.digest().equals(wanted)).isPresent()) {
-            return CopyResult.skipped(source, copied, wanted, "unchanged");
+            return CopyPlan.nothingToPush(source, copied, wanted, CopyResult.UNCHANGED, "unchanged");
         }
         if (manifest == null) {
             manifest = client.getManifest(source.withDigest(head.digest()));
         }
-        Tally tally = new Tally();
         Repository from = source.repository();
         Repository to = target.repository();
         List<Manifest> children = new ArrayList<>();
@@ -95,14 +124,32 @@ public final class ImageCopier {
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
         manifest.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob));
         children.forEach(child -> child.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob)));
-        copyBlobs(blobs.values(), from, to, tally);
-        for (Manifest child : children) {
-            pushChild(child, to, tally);
+        List<BlobCopy> copies = blobs.values().stream().filter(blob -> !blob.isForeign())
+                .map(blob -> new BlobCopy(from, to, blob)).toList();
+        return new CopyPlan(source, copied, manifest.digest(), null, note, manifest, children, copies,
+                BlobCounts.NONE);
+    }
+
+    /**
+     * Pushes what {@code plan} says once its blobs are in: the child manifests by digest (each once per repository
+     * and run), then the top manifest under the tag or digest. A plan with nothing to push returns its outcome.
+     *
+     * @throws dev.imagesyncer.registry.RegistryException when a push fails (a registry refuses a manifest whose
+     *                                                    blobs are missing: MANIFEST_BLOB_UNKNOWN)
+     */
+    public CopyResult push(CopyPlan plan) {
+        if (!plan.needsPush()) {
+            return new CopyResult(plan.source(), plan.target(), plan.digest(), plan.skipOutcome(), plan.note(),
+                    plan.blobCounts(), 0);
         }
-        client.putManifest(to, targetTag != null ? targetTag : manifest.digest().toString(), manifest);
-        tally.manifests.incrementAndGet();
-        return new CopyResult(source, copied, manifest.digest(), false, note, tally.copied.get(),
-                tally.mounted.get(), tally.present.get(), tally.manifests.get(), tally.bytes.get());
+        Repository to = plan.target().repository();
+        int pushed = 0;
+        for (Manifest child : plan.children()) {
+            pushed += pushChild(child, to) ? 1 : 0;
+        }
+        client.putManifest(to, plan.target().reference(), plan.manifest());
+        return new CopyResult(plan.source(), plan.target(), plan.digest(), CopyResult.SYNCED, plan.note(),
+                plan.blobCounts(), pushed + 1);
     }
 
     /**
@@ -123,51 +170,43 @@ public final class ImageCopier {
     }
 
     /** Pushes a child manifest by digest, once per repository and run, like a blob (see {@link BlobLedger}). */
-    private void pushChild(Manifest child, Repository to, Tally tally) {
+    private boolean pushChild(Manifest child, Repository to) {
         BlobLedger.Claim claim = ledger.claimInRepository(to, child.digest());
         if (!claim.isOwner() && awaitLanding(claim).isPresent()) {
-            return;
+            return false;
         }
         try {
             client.putManifest(to, child.digest().toString(), child);
-            tally.manifests.incrementAndGet();
             claim.landed(to);
+            return true;
         } catch (RuntimeException e) {
             claim.failed();
             throw e;
         }
     }
 
-    private void copyBlobs(Iterable<Descriptor> blobs, Repository from, Repository to, Tally tally) {
-        List<CompletableFuture<Void>> copies = new ArrayList<>();
-        for (Descriptor blob : blobs) {
-            if (!blob.isForeign()) {
-                copies.add(CompletableFuture.runAsync(() -> copyBlob(blob, from, to, tally), transfers));
-            }
-        }
-        try {
-            CompletableFuture.allOf(copies.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    private void copyBlob(Descriptor blob, Repository from, Repository to, Tally tally) {
+    /**
+     * Puts one blob into its target repository, unless this run put it there already: HEAD it there, then mount
+     * it from a repository of the same registry where this run (or the source) has it, else stream it from the
+     * source, verifying its digest on the way. One attempt.
+     *
+     * @throws dev.imagesyncer.registry.RegistryException when a registry call fails or the bytes are wrong
+     */
+    public BlobResult copyBlob(BlobCopy copy) {
+        Descriptor blob = copy.blob();
+        Repository from = copy.from();
+        Repository to = copy.to();
         BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
         if (!inRepository.isOwner()) {
             if (awaitLanding(inRepository).isPresent()) {
-                tally.present.incrementAndGet();
-                return;
+                return BlobResult.PRESENT;
             }
-            copyIntoRepository(blob, from, to, tally); // its first copy failed: try once more here
-            return;
+            return copyIntoRepository(blob, from, to); // its first copy failed: try once more here
         }
         try {
-            copyIntoRepository(blob, from, to, tally);
+            BlobResult result = copyIntoRepository(blob, from, to);
             inRepository.landed(to);
+            return result;
         } catch (RuntimeException e) {
             inRepository.failed();
             throw e;
@@ -175,24 +214,17 @@ public final class ImageCopier {
     }
 
     /** Mounts the blob when this run already put it into another repository of the registry, else transfers it. */
-    private void copyIntoRepository(Descriptor blob, Repository from, Repository to, Tally tally) {
+    private BlobResult copyIntoRepository(Descriptor blob, Repository from, Repository to) {
         BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
         if (!inRegistry.isOwner()) {
             Optional<Repository> landedIn = awaitLanding(inRegistry);
-            if (landedIn.filter(to::equals).isPresent()) {
-                tally.present.incrementAndGet();
-            } else {
-                push(blob, from, to, landedIn.orElse(null), tally);
-            }
-            return;
+            return landedIn.filter(to::equals).isPresent() ? BlobResult.PRESENT
+                    : push(blob, from, to, landedIn.orElse(null));
         }
         try {
-            if (client.blobExists(to, blob.digest())) {
-                tally.present.incrementAndGet();
-            } else {
-                push(blob, from, to, null, tally);
-            }
+            BlobResult result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT : push(blob, from, to, null);
             inRegistry.landed(to);
+            return result;
         } catch (RuntimeException e) {
             inRegistry.failed();
             throw e;
@@ -200,15 +232,10 @@ public final class ImageCopier {
     }
 
     /** Mounts from {@code mountFrom} (another target repository) or the source when in the same registry. */
-    private void push(Descriptor blob, Repository from, Repository to, Repository mountFrom, Tally tally) {
+    private BlobResult push(Descriptor blob, Repository from, Repository to, Repository mountFrom) {
         Repository mount = mountFrom != null ? mountFrom : (from.registry().equals(to.registry()) ? from : null);
         BlobPushResult pushed = client.pushBlob(to, blob, offset -> client.openBlob(from, blob.digest(), offset), mount);
-        if (pushed.mounted()) {
-            tally.mounted.incrementAndGet();
-        } else {
-            tally.copied.incrementAndGet();
-            tally.bytes.addAndGet(pushed.bytes());
-        }
+        return pushed.mounted() ? BlobResult.MOUNTED : BlobResult.copied(pushed.bytes());
     }
 
     private static Optional<Repository> awaitLanding(BlobLedger.Claim claim) {
@@ -218,14 +245,5 @@ public final class ImageCopier {
             Thread.currentThread().interrupt();
             throw new CompletionException(e);
         }
-    }
-
-    /** Counts for one copy; blob copies update it from several threads. */
-    private static final class Tally {
-        final AtomicInteger copied = new AtomicInteger();
-        final AtomicInteger mounted = new AtomicInteger();
-        final AtomicInteger present = new AtomicInteger();
-        final AtomicInteger manifests = new AtomicInteger();
-        final AtomicLong bytes = new AtomicLong();
     }
 }

@@ -1,7 +1,7 @@
 package dev.imagesyncer.pipeline;
 
-import dev.imagesyncer.config.ImageCopyJob;
 import dev.imagesyncer.config.SyncRule;
+import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.report.ImageOutcome;
 import org.apache.camel.Exchange;
@@ -11,29 +11,39 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * The end of the dead-letter channel: records what could not be synced and why, so the run goes on with the
- * other images and the failed ones reach the report and {@code --output-failed-images}.
+ * The dead-letter channel's step ({@code image-failed}): records what could not be synced and why, so that the
+ * run goes on with the other images and the failed ones reach the report and {@code --output-failed-images}. The
+ * failed exchange is a {@code copy-image} one (its headers name the image and destination), a {@code sync-image}
+ * one (body {@link ImageJob}: every destination fails), or a {@code list-tags} one (body {@link SyncRule}).
+ * Returns the failure outcomes, which the route sends on as events.
  */
 public final class FailureRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureRecorder.class);
 
+    private final ActiveRuns runs;
+
+    public FailureRecorder(ActiveRuns runs) {
+        this.runs = runs;
+    }
+
     public List<ImageOutcome> record(Exchange exchange) {
-        SyncRun run = exchange.getProperty(SyncRun.PROPERTY, SyncRun.class);
+        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = reasonOf(cause);
         LOG.debug("failed: {}", reason, cause);
-        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
-        Object item = exchange.getMessage().getBody();
-        if (item instanceof CopyTask task) {
-            return run.report().failed(task.source().toString(), List.of(task.target().toString()), reason, attempts);
-        } else if (item instanceof ImageCopyJob job) {
-            return run.report().failed(job.source().toString(),
-                    job.targets().stream().map(Object::toString).toList(), reason, attempts);
-        } else if (item instanceof SyncRule rule) {
-            return run.report().ruleFailed(rule.source(), rule.destinationNames(), reason, attempts);
+        int attempts = exchange.getProperty(RedeliveryLog.ATTEMPTS, 1, Integer.class);
+        String destination = exchange.getMessage().getHeader(Headers.DESTINATION, String.class);
+        Object body = exchange.getMessage().getBody();
+        if (destination != null) {
+            return run.tally().failed(exchange.getMessage().getHeader(Headers.SOURCE, String.class),
+                    List.of(destination), reason, attempts);
+        } else if (body instanceof ImageJob job) {
+            return run.tally().failed(job.source(), job.destinations(), reason, attempts);
+        } else if (body instanceof SyncRule rule) {
+            return run.tally().failed(rule.source(), rule.destinationNames(), reason, attempts);
         }
-        throw new IllegalStateException("cannot record a failure of " + item + ": " + reason, cause);
+        throw new IllegalStateException("cannot record a failure of " + body + ": " + reason, cause);
     }
 
     /** Registry errors already say what, where and why; anything else is unexpected and named by its type. */
@@ -41,7 +51,8 @@ public final class FailureRecorder {
         if (cause == null) {
             return "unknown failure";
         }
-        if (cause instanceof RegistryException || cause instanceof IllegalArgumentException) {
+        if (cause instanceof RegistryException || cause instanceof IllegalArgumentException
+                || cause instanceof BlobFailedException) {
             return cause.getMessage();
         }
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());

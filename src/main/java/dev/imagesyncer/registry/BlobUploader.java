@@ -33,10 +33,10 @@ final class BlobUploader {
 
     private final RegistryTransport transport;
     private final RegistryClientSettings settings;
-    private final RetryPolicy retry;
+    private final ResumePolicy retry;
     private final UploadJournal journal;
 
-    BlobUploader(RegistryTransport transport, RegistryClientSettings settings, RetryPolicy retry,
+    BlobUploader(RegistryTransport transport, RegistryClientSettings settings, ResumePolicy retry,
                  UploadJournal journal) {
         this.transport = transport;
         this.settings = settings;

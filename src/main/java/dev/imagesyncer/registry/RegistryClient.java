@@ -26,6 +26,13 @@ import java.util.regex.Pattern;
  * A Docker Registry V2 / OCI distribution client, safe to share between threads: every call goes through one
  * connection pool and one token cache. Manifests are kept as the exact bytes served; blobs are streamed and
  * verified against their digest while they stream.
+ *
+ * <p>Each call is one attempt: a failure surfaces as a {@link TransientRegistryException} (worth another try),
+ * a {@link DigestMismatchException} (bytes that arrived wrong, also worth another try) or a
+ * {@link PermanentRegistryException}, and the caller (the routes' redelivery policy) decides. The client keeps
+ * only what belongs inside one HTTP exchange or upload session: re-sending an idempotent request whose pooled
+ * connection was stale, pausing a registry that sent {@code Retry-After}, and resuming a failed chunk of a
+ * chunked upload where the registry stopped.
  */
 public final class RegistryClient implements Closeable {
 
@@ -38,34 +45,30 @@ public final class RegistryClient implements Closeable {
     private final RegistryClientSettings settings;
     private final RegistryTransport transport;
     private final BlobUploader uploader;
-    private final RetryPolicy retry;
 
-    /** A client that reports each failure at once, for callers that retry on their own. */
+    /** A client without an upload journal, whose chunked uploads are not resumed in their session. */
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials) {
-        this(settings, credentials, RetryPolicy.NONE);
+        this(settings, credentials, ResumePolicy.NONE);
     }
 
-    /** A client that tries each operation again, as {@code retry} says, before it reports a failure. */
-    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, RetryPolicy retry) {
-        this(settings, credentials, retry, UploadJournal.NONE);
+    /** A client that resumes a failed chunk of a chunked upload in its session, as {@code resume} says. */
+    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, ResumePolicy resume) {
+        this(settings, credentials, resume, UploadJournal.NONE);
     }
 
-    /** As {@link #RegistryClient(RegistryClientSettings, CredentialSource, RetryPolicy)}, and chunked uploads
-     * recorded in {@code journal}, so that a later client carries on those an earlier one did not finish. */
-    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, RetryPolicy retry,
+    /**
+     * As {@link #RegistryClient(RegistryClientSettings, CredentialSource, ResumePolicy)}, and chunked uploads
+     * recorded in {@code journal}, so that a later client carries on those an earlier one did not finish.
+     */
+    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, ResumePolicy resume,
                           UploadJournal journal) {
         this.settings = settings;
         this.transport = new RegistryTransport(settings, credentials);
-        this.uploader = new BlobUploader(transport, settings, retry, journal);
-        this.retry = retry;
+        this.uploader = new BlobUploader(transport, settings, resume, journal);
     }
 
     /** HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. */
     public Optional<Descriptor> headManifest(ImageReference image) {
-        return retry.run(() -> headManifestOnce(image));
-    }
-
-    private Optional<Descriptor> headManifestOnce(ImageReference image) {
         String operation = "HEAD manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("HEAD", image, operation))) {
             if (response.status() == 404) {
@@ -76,7 +79,7 @@ public final class RegistryClient implements Closeable {
             }
             Optional<String> digest = response.header("Docker-Content-Digest");
             if (digest.isEmpty()) {
-                Manifest manifest = getManifestOnce(image);
+                Manifest manifest = getManifest(image);
                 return Optional.of(Descriptor.of(manifest.mediaType(), manifest.digest(), manifest.bytes().length));
             }
             return Optional.of(Descriptor.of(
@@ -90,10 +93,6 @@ public final class RegistryClient implements Closeable {
      * digest) and against {@code Docker-Content-Digest} (when sent).
      */
     public Manifest getManifest(ImageReference image) {
-        return retry.run(() -> getManifestOnce(image));
-    }
-
-    private Manifest getManifestOnce(ImageReference image) {
         String operation = "GET manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
             if (response.status() != 200) {
@@ -136,10 +135,6 @@ public final class RegistryClient implements Closeable {
 
     /** PUT a manifest's exact bytes under a tag or its digest; returns the digest the registry stored. */
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
-        return retry.run(() -> putManifestOnce(repository, reference, manifest));
-    }
-
-    private Digest putManifestOnce(Repository repository, String reference, Manifest manifest) {
         String operation = "PUT manifest " + repository + (reference.contains(":") ? "@" : ":") + reference;
         RegistryRequest request = RegistryRequest.of("PUT", repository,
                         "/v2/" + repository.path() + "/manifests/" + reference, Set.of(Scope.push(repository.path())),
@@ -160,10 +155,6 @@ public final class RegistryClient implements Closeable {
     }
 
     public boolean blobExists(Repository repository, Digest digest) {
-        return retry.run(() -> blobExistsOnce(repository, digest));
-    }
-
-    private boolean blobExistsOnce(Repository repository, Digest digest) {
         String operation = "HEAD blob " + repository + "@" + digest;
         try (RegistryResponse response = transport.send(RegistryRequest.of("HEAD", repository,
                 "/v2/" + repository.path() + "/blobs/" + digest, Set.of(Scope.pull(repository.path())), operation))) {
@@ -221,18 +212,15 @@ public final class RegistryClient implements Closeable {
     /**
      * Pushes a blob into {@code target}: mounted from {@code mountFrom} when that is a repository of the same
      * registry holding it (may be null), else uploaded from {@code source} and verified on the way. A failed
-     * transfer is tried again from a fresh download into a fresh session, unless the uploader could resume it.
+     * chunk of a chunked upload is resumed in its session when the registry holds exactly what it confirmed;
+     * any other failure cancels the session and is thrown (OCI distribution spec, "Pushing blobs").
      */
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
-        return retry.run(() -> uploader.push(target, blob, source, mountFrom));
+        return uploader.push(target, blob, source, mountFrom);
     }
 
     /** Every tag of a repository, following {@code Link} pagination until the registry stops sending it. */
     public List<String> listTags(Repository repository) {
-        return retry.run(() -> listTagsOnce(repository));
-    }
-
-    private List<String> listTagsOnce(Repository repository) {
         String operation = "list tags of " + repository;
         List<String> tags = new ArrayList<>();
         Set<String> visited = new HashSet<>();

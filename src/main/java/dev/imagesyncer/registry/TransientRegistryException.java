@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A failure that may pass on its own: I/O errors, 5xx answers, 429 (with the registry's {@code Retry-After}). */
-public final class TransientRegistryException extends RegistryException {
+public non-sealed class TransientRegistryException extends RegistryException {
 
     private final Duration retryAfter;
 

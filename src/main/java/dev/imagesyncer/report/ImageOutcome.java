@@ -1,16 +1,32 @@
 package dev.imagesyncer.report;
 
+import java.util.List;
+
 /**
- * What happened to one source image and one destination, as the run report and the events tell it.
+ * What happened to one source image and one destination, as the run report and the events tell it. Every image
+ * and destination of a run ends with exactly one outcome.
  *
- * @param result   {@code synced}, {@code skipped} or {@code failed}
- * @param attempts how many times the copy ran (1 unless it was redelivered after a transient error)
- * @param detail   why it was skipped or failed, or a remark such as a filtered index; empty otherwise
+ * @param result   one of {@link #WORDS}
+ * @param digest   the digest the destination holds (synced, unchanged), empty otherwise
+ * @param bytes    blob bytes uploaded for it
+ * @param seconds  how long its copy took
+ * @param attempts how many times its failing step ran (1 unless it was redelivered)
+ * @param detail   why it was not synced, or a remark such as a filtered index; empty otherwise
  */
 public record ImageOutcome(String source, String destination, String result, String digest, long bytes,
                            double seconds, int attempts, String detail) {
 
+    /** Copied: something was pushed. */
     public static final String SYNCED = "synced";
-    public static final String SKIPPED = "skipped";
+    /** The destination already had the manifest (or, forced, nothing differed): nothing pushed. */
+    public static final String UNCHANGED = "unchanged";
+    /** Could not be copied; the reason is in {@code detail}. */
     public static final String FAILED = "failed";
+    /** Dropped on purpose: a route step ended its exchange, or no entry of an index matched the platform filter. */
+    public static final String FILTERED = "filtered";
+    /** The run was interrupted before this image started. */
+    public static final String NOT_STARTED = "not-started";
+
+    /** The outcome words, the one vocabulary of reports, events and metrics; later features add, never rename. */
+    public static final List<String> WORDS = List.of(SYNCED, UNCHANGED, FAILED, FILTERED, NOT_STARTED);
 }

@@ -3,7 +3,7 @@ package dev.imagesyncer.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.imagesyncer.report.RunReports;
+import dev.imagesyncer.report.RunReportStore;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.health.HealthCheck;
@@ -38,11 +38,11 @@ public final class ManagementApi {
     /** Every kept run, newest first, without the per-image lists. */
     public String runs() throws IOException {
         ArrayNode runs = JSON.createArrayNode();
-        List<Path> newestFirst = new ArrayList<>(RunReports.list(reportsDir));
+        List<Path> newestFirst = new ArrayList<>(RunReportStore.list(reportsDir));
         Collections.reverse(newestFirst);
         for (Path report : newestFirst) {
             ObjectNode run = (ObjectNode) JSON.readTree(report.toFile());
-            run.remove("images");
+            run.remove("outcomes");
             runs.add(run);
         }
         return runs.toString();

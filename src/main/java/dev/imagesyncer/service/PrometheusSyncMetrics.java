@@ -2,7 +2,7 @@ package dev.imagesyncer.service;
 
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.report.ImageOutcome;
-import dev.imagesyncer.report.SyncSummary;
+import dev.imagesyncer.report.RunSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,16 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The service's Prometheus metrics (Micrometer): images synced, skipped and failed, blobs and bytes copied,
+ * The service's Prometheus metrics (Micrometer): images per outcome (synced, unchanged, failed, filtered,
+ * not started), blobs and bytes copied,
  * retries and 429 answers, run durations, and the last successful sync of each source repository.
  */
 public final class PrometheusSyncMetrics implements SyncMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Clock clock;
-    private final Counter synced = Counter.builder("imagesyncer.images.synced").register(registry);
-    private final Counter skipped = Counter.builder("imagesyncer.images.skipped").register(registry);
-    private final Counter failed = Counter.builder("imagesyncer.images.failed").register(registry);
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Counter blobsCopied = Counter.builder("imagesyncer.blobs.copied").register(registry);
     private final Counter blobsMounted = Counter.builder("imagesyncer.blobs.mounted").register(registry);
     private final Counter bytes = Counter.builder("imagesyncer.bytes.copied").baseUnit("bytes").register(registry);
@@ -35,16 +34,14 @@ public final class PrometheusSyncMetrics implements SyncMetrics {
 
     public PrometheusSyncMetrics(Clock clock) {
         this.clock = clock;
+        ImageOutcome.WORDS.forEach(word -> outcomes.put(word,
+                Counter.builder("imagesyncer.images." + word.replace('-', '.')).register(registry)));
     }
 
     @Override
     public void image(ImageOutcome outcome) {
-        switch (outcome.result()) {
-            case ImageOutcome.SYNCED -> synced.increment();
-            case ImageOutcome.SKIPPED -> skipped.increment();
-            default -> failed.increment();
-        }
-        if (!ImageOutcome.FAILED.equals(outcome.result())) {
+        outcomes.get(outcome.result()).increment();
+        if (ImageOutcome.SYNCED.equals(outcome.result()) || ImageOutcome.UNCHANGED.equals(outcome.result())) {
             String repository = repositoryOf(outcome.source());
             lastSuccess.computeIfAbsent(repository, r -> registry.gauge("imagesyncer.last.success.timestamp.seconds",
                     java.util.List.of(io.micrometer.core.instrument.Tag.of("source", r)), new AtomicLong()))
@@ -53,10 +50,10 @@ public final class PrometheusSyncMetrics implements SyncMetrics {
     }
 
     @Override
-    public void run(SyncSummary summary) {
-        blobsCopied.increment(summary.blobsCopied());
-        blobsMounted.increment(summary.blobsMounted());
-        bytes.increment(summary.bytes());
+    public void run(RunSummary summary) {
+        blobsCopied.increment(summary.transfers().blobsCopied());
+        blobsMounted.increment(summary.transfers().blobsMounted());
+        bytes.increment(summary.transfers().bytes());
         runs.record(summary.duration());
     }
 

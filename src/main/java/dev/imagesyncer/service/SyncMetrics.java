@@ -1,7 +1,7 @@
 package dev.imagesyncer.service;
 
 import dev.imagesyncer.report.ImageOutcome;
-import dev.imagesyncer.report.SyncSummary;
+import dev.imagesyncer.report.RunSummary;
 
 /**
  * What the metrics count. Service mode uses {@link PrometheusSyncMetrics}; a single run has nobody to scrape
@@ -15,7 +15,7 @@ public interface SyncMetrics {
     default void image(ImageOutcome outcome) {
     }
 
-    default void run(SyncSummary summary) {
+    default void run(RunSummary summary) {
     }
 
     /** A redelivery after a transient error; a 429 is also counted on its own. */

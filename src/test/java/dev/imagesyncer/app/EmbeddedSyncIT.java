@@ -1,9 +1,6 @@
 package dev.imagesyncer.app;
 
-import dev.imagesyncer.config.DefaultDestination;
-import dev.imagesyncer.copy.CopyOptions;
-import dev.imagesyncer.pipeline.SyncSettings;
-import dev.imagesyncer.report.SyncSummary;
+import dev.imagesyncer.report.RunSummary;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
@@ -11,8 +8,6 @@ import dev.imagesyncer.testing.TestImages;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +20,9 @@ class EmbeddedSyncIT extends TwoRegistries {
         TestImage image = TestImages.ociManifest(1, 512);
         RegistrySeeder.of(source).push("lab/bus", "v1", image);
         JarRun.writeInsecureAuth(work, source, target);
-        SyncSettings settings = new SyncSettings(null, work.resolve("auth.yaml"), null, DefaultDestination.none(),
-                Map.of(), 2, 0, 100, CopyOptions.DEFAULT, null, null, "yaml", null, 1, List.of(), Duration.ofMinutes(5), 0);
-        try (SyncApplication application = SyncApplication.oneShot(settings, null, ServiceProperties.load(null))) {
+        Map<String, String> properties = Map.of("sync.auth.file", work.resolve("auth.yaml").toString(),
+                "sync.proc", "2", "sync.retries", "0");
+        try (SyncApplication application = SyncApplication.start(null, null, properties, Map.of())) {
             application.camelContext().addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -37,8 +32,8 @@ class EmbeddedSyncIT extends TwoRegistries {
                 }
             });
 
-            SyncSummary summary = application.camelContext().createProducerTemplate()
-                    .requestBody("direct:from-the-bus", null, SyncSummary.class);
+            RunSummary summary = application.camelContext().createProducerTemplate()
+                    .requestBody("direct:from-the-bus", null, RunSummary.class);
 
             assertThat(summary.imagesSynced()).isEqualTo(1);
             assertThat(summary.status()).isEqualTo("succeeded");

@@ -71,7 +71,7 @@ class RegistryClientIT {
         try (RegistryFront pull = RegistryFront.of(registry);
              RegistryFront push = RegistryFront.of(registry);
              RegistryClient client = RegistryClients.forEndpoints(s -> s.withChunkedUploads(300_000, 200_000),
-                     new RetryPolicy(2, Duration.ofMillis(10), failure -> { }), pull, push)) {
+                     new ResumePolicy(2, Duration.ofMillis(10), failure -> { }), pull, push)) {
             Repository from = new Repository(pull.host(), "lab/resume-source");
             BlobSource source = offset -> {
                 opened.add(offset);
@@ -105,7 +105,7 @@ class RegistryClientIT {
         List<Long> opened = new ArrayList<>();
         // straight to the registry: a front in between would hold back the half body
         try (RegistryClient client = RegistryClients.forEndpoints(s -> s.withChunkedUploads(6_000_000, 5_000_000),
-                new RetryPolicy(2, Duration.ofMillis(10), failure -> { }), registry)) {
+                new ResumePolicy(2, Duration.ofMillis(10), failure -> { }), registry)) {
             BlobSource source = offset -> {
                 opened.add(offset);
                 java.io.InputStream rest = new ByteArrayInputStream(content, (int) offset, content.length - (int) offset);

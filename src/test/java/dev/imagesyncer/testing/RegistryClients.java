@@ -2,7 +2,7 @@ package dev.imagesyncer.testing;
 
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.RegistryClientSettings;
-import dev.imagesyncer.registry.RetryPolicy;
+import dev.imagesyncer.registry.ResumePolicy;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.auth.CredentialSource;
 import dev.imagesyncer.registry.auth.Credentials;
@@ -32,11 +32,11 @@ public final class RegistryClients {
 
     public static RegistryClient forEndpoints(UnaryOperator<RegistryClientSettings> tuning,
                                               RegistryEndpoint... endpoints) {
-        return forEndpoints(tuning, RetryPolicy.NONE, endpoints);
+        return forEndpoints(tuning, ResumePolicy.NONE, endpoints);
     }
 
     /** As {@link #forEndpoints(UnaryOperator, RegistryEndpoint...)}, retrying as {@code retry} says. */
-    public static RegistryClient forEndpoints(UnaryOperator<RegistryClientSettings> tuning, RetryPolicy retry,
+    public static RegistryClient forEndpoints(UnaryOperator<RegistryClientSettings> tuning, ResumePolicy retry,
                                               RegistryEndpoint... endpoints) {
         Set<String> insecure = new HashSet<>();
         List<Path> caFiles = new ArrayList<>();

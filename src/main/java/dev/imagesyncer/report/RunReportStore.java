@@ -16,39 +16,40 @@ import java.util.stream.Stream;
  * Run reports and events as JSON: the summary of a run (with or without its images), one image's outcome, and
  * the report files of a reports directory, of which the newest {@code keep} are kept.
  */
-public final class RunReports {
+public final class RunReportStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RunReports() {
+    private RunReportStore() {
     }
 
-    /** The run as JSON: status, times, counts, and every image when {@code withImages}. */
-    public static ObjectNode toJson(SyncSummary summary, boolean withImages) {
+    /**
+     * The run as JSON: id, status, times, {@code images} (a count per outcome word), {@code transfers} (blobs,
+     * manifests, bytes, retries), and every image and destination under {@code outcomes} when {@code withOutcomes}.
+     */
+    public static ObjectNode toJson(RunSummary summary, boolean withOutcomes) {
+        RunSummary.ImageCounts images = summary.images();
         ObjectNode run = JSON.createObjectNode()
                 .put("type", "run")
                 .put("id", summary.runId())
                 .put("status", summary.status())
                 .put("started", summary.started().toString())
                 .put("finished", summary.finished().toString())
-                .put("seconds", summary.duration().toMillis() / 1000.0)
-                .put("imagesSynced", summary.imagesSynced())
-                .put("imagesSkipped", summary.imagesSkipped())
-                .put("imagesFailed", summary.imagesFailed())
-                .put("blobsCopied", summary.blobsCopied())
-                .put("blobsMounted", summary.blobsMounted())
-                .put("blobsSkipped", summary.blobsSkipped())
-                .put("manifestsPushed", summary.manifestsPushed())
-                .put("bytes", summary.bytes())
-                .put("retries", summary.retries())
-                .put("rateLimited", summary.rateLimited());
-        if (withImages) {
-            run.set("images", JSON.valueToTree(summary.images()));
+                .put("seconds", summary.duration().toMillis() / 1000.0);
+        run.putObject("images")
+                .put(ImageOutcome.SYNCED, images.synced())
+                .put(ImageOutcome.UNCHANGED, images.unchanged())
+                .put(ImageOutcome.FAILED, images.failed())
+                .put(ImageOutcome.FILTERED, images.filtered())
+                .put(ImageOutcome.NOT_STARTED, images.notStarted());
+        run.set("transfers", JSON.valueToTree(summary.transfers()));
+        if (withOutcomes) {
+            run.set("outcomes", JSON.valueToTree(summary.outcomes()));
         }
         return run;
     }
 
-    public static String runEvent(SyncSummary summary) {
+    public static String runEvent(RunSummary summary) {
         return toJson(summary, false).toString();
     }
 
@@ -59,7 +60,7 @@ public final class RunReports {
     }
 
     /** Writes {@code run-<id>.json} into {@code directory} and deletes all but the newest {@code keep} reports. */
-    public static Path write(Path directory, SyncSummary summary, int keep) {
+    public static Path write(Path directory, RunSummary summary, int keep) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("run-" + summary.runId() + ".json");

@@ -9,25 +9,26 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * How the client tries a failed registry operation again on the spot: a request, or a whole blob transfer (a new
- * download and a new upload session). Only failures that may pass are retried: connection errors, timeouts,
- * 429 and 5xx answers ({@link TransientRegistryException}), and content that arrived with the wrong digest
- * ({@link DigestMismatchException}). The wait doubles from {@code firstDelay}, with jitter so that parallel
- * transfers do not come back in step; a registry's {@code Retry-After} is kept on top of it by the transport.
+ * How often a failed chunk of a chunked upload is resumed inside its upload session, where the registry stopped,
+ * before the failure leaves the client (and the routes' redelivery policy starts the blob over). Only failures
+ * that may pass are resumed: connection errors, timeouts, 429 and 5xx answers
+ * ({@link TransientRegistryException}) and bytes that arrived wrong ({@link DigestMismatchException}). The wait
+ * doubles from {@code firstDelay}, with jitter; a registry's {@code Retry-After} is kept on top of it by the
+ * transport. Everything else the client does is one attempt per call.
  *
- * @param retries    attempts after the first
- * @param firstDelay wait before the first retry
- * @param onRetry    told of each failure that is about to be retried, e.g. to count it
+ * @param retries    resumes of one chunk after its first attempt (the routes pass {@code sync.retries})
+ * @param firstDelay wait before the first resume
+ * @param onRetry    told of each failure that is about to be resumed, e.g. to count it
  */
-public record RetryPolicy(int retries, Duration firstDelay, Consumer<RegistryException> onRetry) {
+public record ResumePolicy(int retries, Duration firstDelay, Consumer<RegistryException> onRetry) {
 
-    /** Fail at once: for callers that retry at a higher level, and for tests of single answers. */
-    public static final RetryPolicy NONE = new RetryPolicy(0, Duration.ZERO, failure -> { });
+    /** Never resume: a failed chunk fails the upload at once. */
+    public static final ResumePolicy NONE = new ResumePolicy(0, Duration.ZERO, failure -> { });
 
-    private static final Logger LOG = LoggerFactory.getLogger(RetryPolicy.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResumePolicy.class);
     private static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
-    public RetryPolicy {
+    public ResumePolicy {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must not be negative, not " + retries);
         }
@@ -47,14 +48,15 @@ public record RetryPolicy(int retries, Duration firstDelay, Consumer<RegistryExc
         for (int attempt = 0; ; attempt++) {
             try {
                 return operation.get();
-            } catch (TransientRegistryException | DigestMismatchException failure) {
+            } catch (TransientRegistryException failure) {
                 if (attempt >= retries || Thread.currentThread().isInterrupted()) {
                     throw failure;
                 }
                 long waited = pause(attempt, failure);
                 prepareRetry.accept(failure);
                 onRetry.accept(failure);
-                LOG.warn("{} (retry {} of {} after {} ms)", failure.getMessage(), attempt + 1, retries, waited);
+                LOG.warn("{} (resuming the upload in its session, attempt {} of {}, after {} ms)", failure.getMessage(),
+                        attempt + 2, retries + 1, waited);
             }
         }
     }

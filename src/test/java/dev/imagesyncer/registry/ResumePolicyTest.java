@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RetryPolicyTest {
+class ResumePolicyTest {
 
     private final List<RegistryException> retried = new ArrayList<>();
-    private final RetryPolicy twice = new RetryPolicy(2, Duration.ofMillis(1), retried::add);
+    private final ResumePolicy twice = new ResumePolicy(2, Duration.ofMillis(1), retried::add);
 
     @Test
     void a_transient_failure_is_tried_again_and_counted() {
@@ -80,7 +80,7 @@ class RetryPolicyTest {
     @Test
     void no_retries_means_one_attempt() {
         AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> RetryPolicy.NONE.run(() -> {
+        assertThatThrownBy(() -> ResumePolicy.NONE.run(() -> {
             calls.incrementAndGet();
             throw new TransientRegistryException("reset", 0, ErrorCode.UNKNOWN, null, null);
         })).hasMessage("reset");

@@ -1,8 +1,8 @@
 package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.report.ImageOutcome;
-import dev.imagesyncer.report.RunReports;
-import dev.imagesyncer.report.SyncSummary;
+import dev.imagesyncer.report.RunReportStore;
+import dev.imagesyncer.report.RunSummary;
 import dev.imagesyncer.service.SyncMetrics;
 
 /**
@@ -10,21 +10,21 @@ import dev.imagesyncer.service.SyncMetrics;
  * Any Camel endpoint can take them ({@code file:}, {@code http:}, {@code jms:}, {@code kafka:}, ...). The
  * metrics count what the events tell.
  */
-public final class SyncEvents {
+public final class EventBodies {
 
     private final SyncMetrics metrics;
 
-    public SyncEvents(SyncMetrics metrics) {
+    public EventBodies(SyncMetrics metrics) {
         this.metrics = metrics;
     }
 
     public String image(ImageOutcome outcome) {
         metrics.image(outcome);
-        return RunReports.imageEvent(outcome);
+        return RunReportStore.imageEvent(outcome);
     }
 
-    public String run(SyncSummary summary) {
+    public String run(RunSummary summary) {
         metrics.run(summary);
-        return RunReports.runEvent(summary);
+        return RunReportStore.runEvent(summary);
     }
 }

@@ -1,0 +1,135 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.config.DefaultDestination;
+import dev.imagesyncer.copy.CopyOptions;
+import dev.imagesyncer.copy.PlatformFilter;
+import dev.imagesyncer.pipeline.ActiveRuns;
+import dev.imagesyncer.pipeline.BlobTally;
+import dev.imagesyncer.pipeline.BlobsLanded;
+import dev.imagesyncer.pipeline.CopyBlob;
+import dev.imagesyncer.pipeline.EventBodies;
+import dev.imagesyncer.pipeline.FailureRecorder;
+import dev.imagesyncer.pipeline.HeadSource;
+import dev.imagesyncer.pipeline.JobList;
+import dev.imagesyncer.pipeline.ListTags;
+import dev.imagesyncer.pipeline.PlanCopy;
+import dev.imagesyncer.pipeline.PushManifests;
+import dev.imagesyncer.pipeline.RecordCopy;
+import dev.imagesyncer.pipeline.RedeliveryLog;
+import dev.imagesyncer.pipeline.RunSettings;
+import dev.imagesyncer.registry.http.CaFiles;
+import dev.imagesyncer.service.ManagementApi;
+import dev.imagesyncer.service.PrometheusSyncMetrics;
+import dev.imagesyncer.service.SyncMetrics;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.Registry;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one place where the beans the routes call are made and bound, from the {@code sync.*} properties (each
+ * documented, with its default, in the packaged {@code application.properties}). Also registers the two thread
+ * pool profiles the routes split on: {@value #WORKERS} (images and rules in parallel: 4 x {@code sync.proc}
+ * threads, as images mostly wait for registries) and {@value #TRANSFERS} (blob transfers: exactly
+ * {@code sync.proc} threads and an unbounded queue, so {@code --proc} bounds the transfers of all images and no
+ * caller ever transfers on its own thread).
+ *
+ * <p>Checks the files at start: a bad auth or images file stops the application before anything is copied.
+ */
+public final class SyncBeans implements CamelConfiguration {
+
+    static final String WORKERS = "syncWorkers";
+    static final String TRANSFERS = "syncTransfers";
+
+    private final Map<String, String> environment;
+    private final Clock clock;
+    private ActiveRuns runs;
+
+    public SyncBeans(Map<String, String> environment, Clock clock) {
+        this.environment = Map.copyOf(environment);
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        SyncProperties properties = new SyncProperties(context.getPropertiesComponent());
+        boolean service = properties.text("sync.schedule") != null;
+        RunSettings settings = settings(properties, service);
+        if (settings.inputs().imagesFile() != null || settings.inputs().configFile() != null) {
+            ActiveRuns.loadConfig(settings);
+        }
+        int proc = settings.transfers().proc();
+        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(WORKERS)
+                .poolSize(4 * proc).maxPoolSize(4 * proc).maxQueueSize(Integer.MAX_VALUE)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(TRANSFERS)
+                .poolSize(proc).maxPoolSize(proc).maxQueueSize(Integer.MAX_VALUE)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
+
+        // a single run has nobody to scrape metrics: it counts nothing and never loads Micrometer
+        SyncMetrics metrics = service ? new PrometheusSyncMetrics(clock) : SyncMetrics.NONE;
+        runs = new ActiveRuns(settings, metrics, clock);
+        Registry registry = context.getRegistry();
+        registry.bind("runs", runs);
+        registry.bind("listTags", new ListTags(runs));
+        registry.bind("jobList", new JobList());
+        registry.bind("headSource", new HeadSource(runs));
+        registry.bind("planCopy", new PlanCopy(runs));
+        registry.bind("copyBlob", new CopyBlob(runs));
+        registry.bind("blobTally", new BlobTally());
+        registry.bind("blobsLanded", new BlobsLanded());
+        registry.bind("pushManifests", new PushManifests(runs));
+        registry.bind("recordCopy", new RecordCopy(runs));
+        registry.bind("failures", new FailureRecorder(runs));
+        registry.bind("redeliveryLog", new RedeliveryLog(runs, metrics));
+        registry.bind("events", new EventBodies(metrics));
+        registry.bind("management", new ManagementApi(
+                settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
+                metrics));
+    }
+
+    /** The runs, once {@link #configure} ran. */
+    ActiveRuns runs() {
+        return runs;
+    }
+
+    private RunSettings settings(SyncProperties properties, boolean service) {
+        RunSettings.Inputs inputs = new RunSettings.Inputs(properties.path("sync.config.file"),
+                properties.path("sync.auth.file"), properties.path("sync.images.file"),
+                DefaultDestination.resolve(properties.text("sync.registry"), properties.text("sync.namespace"),
+                        environment),
+                environment);
+        CopyOptions copy = new CopyOptions(properties.bool("sync.force"),
+                PlatformFilter.of(properties.list("sync.os"), properties.list("sync.arch")));
+        RunSettings.Transfers transfers = new RunSettings.Transfers(
+                (int) properties.number("sync.proc", "--proc", 1, 5),
+                (int) properties.number("sync.retries", "--retries", 0, 2),
+                Duration.ofMillis(properties.number("sync.retries.delay", "milliseconds", 0, 1000)),
+                Duration.ofSeconds(properties.number("sync.readTimeout", "--read-timeout", 1, 300)),
+                properties.number("sync.upload.chunkMib", "CAMEL_IMAGE_SYNCER_CHUNK_MIB", 1, 64) << 20,
+                properties.list("sync.caFiles").stream().map(Path::of).toList());
+        try {
+            CaFiles.read(transfers.caFiles());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sync.caFiles (--ca-file): " + e.getMessage(), e);
+        }
+        String format = properties.text("sync.output.format", "yaml").toLowerCase(Locale.ROOT);
+        if (!format.equals("yaml") && !format.equals("json")) {
+            throw new IllegalArgumentException("sync.output.format (--output-images-format) must be yaml or json, not "
+                    + format);
+        }
+        Path reports = properties.path("sync.reports.dir");
+        RunSettings.Outputs outputs = new RunSettings.Outputs(properties.path("sync.output.success"),
+                properties.path("sync.output.failed"), format,
+                reports != null ? reports : service ? Path.of("reports") : null,
+                (int) properties.number("sync.reports.keep", "sync.reports.keep", 1, 20));
+        return new RunSettings(inputs, copy, transfers, outputs);
+    }
+}

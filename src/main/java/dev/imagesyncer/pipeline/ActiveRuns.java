@@ -1,0 +1,221 @@
+package dev.imagesyncer.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.config.AuthConfig;
+import dev.imagesyncer.config.ConfigFormat;
+import dev.imagesyncer.config.ImagesConfig;
+import dev.imagesyncer.config.SyncConfig;
+import dev.imagesyncer.config.SyncRule;
+import dev.imagesyncer.copy.BlobLedger;
+import dev.imagesyncer.copy.ImageCopier;
+import dev.imagesyncer.job.ImageJob;
+import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.registry.RegistryClientSettings;
+import dev.imagesyncer.registry.ResumePolicy;
+import dev.imagesyncer.registry.UploadJournal;
+import dev.imagesyncer.registry.auth.CredentialSource;
+import dev.imagesyncer.registry.auth.DockerConfigCredentials;
+import dev.imagesyncer.report.ImageOutcome;
+import dev.imagesyncer.report.ImagesFileWriter;
+import dev.imagesyncer.report.RunReportStore;
+import dev.imagesyncer.report.RunSummary;
+import dev.imagesyncer.report.RunTally;
+import dev.imagesyncer.service.SyncMetrics;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The runs of this process, one at a time: {@link #open} starts one (the {@code sync} route's first step),
+ * {@link #context} finds what a run uses by its id, {@link #plan} records the jobs it is about to copy,
+ * {@link #finish} ends it, and {@link #interrupt()} lets the images in progress finish and leaves the rest.
+ */
+public final class ActiveRuns {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveRuns.class);
+    private static final Logger PROGRESS = LoggerFactory.getLogger("dev.imagesyncer.progress");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final RunSettings settings;
+    private final SyncMetrics metrics;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicReference<RunContext> active = new AtomicReference<>();
+
+    public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens a run over the configured files, or over the images the exchange carries (a map, or JSON/YAML text in
+     * the images-file format): sets the header {@link Headers#RUN_ID} and returns the rules, in the file's order.
+     * Returns null, without the header, when a run is already going: runs never overlap.
+     *
+     * @throws dev.imagesyncer.config.ConfigException when a file is bad, naming the file and entry
+     */
+    public List<SyncRule> open(Exchange exchange) {
+        if (!running.compareAndSet(false, true)) {
+            RunContext current = active.get();
+            LOG.warn("sync run skipped: the run {} has not finished", current != null ? current.id() : "starting");
+            return null;
+        }
+        try {
+            Object images = exchange.getMessage().getBody();
+            SyncConfig config = images == null || "".equals(images) ? loadConfig(settings) : configWithImages(images);
+            RunContext run = newRun(config);
+            active.set(run);
+            exchange.getMessage().setHeader(Headers.RUN_ID, run.id());
+            LOG.info("sync run {} started: {} {}", run.id(), config.images().rules().size(),
+                    config.images().rules().size() == 1 ? "rule" : "rules");
+            return config.images().rules();
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
+    }
+
+    private RunContext newRun(SyncConfig config) {
+        RunSettings.Transfers transfers = settings.transfers();
+        CredentialSource credentials = config.auth().credentials().orElse(DockerConfigCredentials.fromEnvironment());
+        // per registry host: 2 connections per transfer (source GET, target upload) and 1 per image worker,
+        // so that no thread ever waits for a connection that only its own progress would free
+        RegistryClientSettings clientSettings = RegistryClientSettings.defaults()
+                .withInsecureRegistries(config.auth()::isInsecure)
+                .withCaFiles(transfers.caFiles())
+                .withRegistryCaFiles(config.auth()::caFile)
+                .withConnections(16 * transfers.proc(), 8 * transfers.proc())
+                .withReadTimeout(transfers.readTimeout());
+        if (transfers.uploadChunkBytes() > 0) {
+            clientSettings = clientSettings.withChunkedUploads(4 * transfers.uploadChunkBytes(),
+                    transfers.uploadChunkBytes());
+        }
+        RunTally tally = new RunTally(clock);
+        ResumePolicy resume = new ResumePolicy(transfers.retries(), transfers.retryDelay(), failure -> {
+            metrics.retry(failure);
+            tally.retried(failure.status() == 429);
+        });
+        RegistryClient client = new RegistryClient(clientSettings, credentials, resume,
+                new UploadJournal(journalDirectory(settings.inputs().environment())));
+        // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
+        return new RunContext(RUN_ID.format(clock.instant()), settings, config, client,
+                new ImageCopier(client, Runnable::run, new BlobLedger()), tally);
+    }
+
+    /**
+     * What the run {@code runId} uses.
+     *
+     * @throws IllegalStateException when no such run is going (it finished, or never started here)
+     */
+    public RunContext context(String runId) {
+        RunContext run = active.get();
+        if (run == null || !run.id().equals(runId)) {
+            throw new IllegalStateException("no sync run " + runId + " is going in this process");
+        }
+        return run;
+    }
+
+    /** Records the jobs of run {@code runId} (its progress counts them) and returns them unchanged. */
+    public List<ImageJob> plan(List<ImageJob> jobs, String runId) {
+        context(runId).tally().planned(jobs.stream().map(ImageJob::source).toList(),
+                jobs.stream().map(ImageJob::destinations).toList());
+        return jobs;
+    }
+
+    /**
+     * Where chunked uploads are journaled, so that a run carries on what a killed one left: beside the launcher's
+     * class-data archive, in {@code $XDG_CACHE_HOME/camel-image-syncer/uploads} ({@code ~/.cache} by default).
+     */
+    private static Path journalDirectory(Map<String, String> environment) {
+        String cache = environment.getOrDefault("XDG_CACHE_HOME", "");
+        Path base = !cache.isBlank() ? Path.of(cache)
+                : Path.of(environment.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+        return base.resolve("camel-image-syncer").resolve("uploads");
+    }
+
+    /** Lets the images in progress finish and leaves the others not started; the run ends interrupted. */
+    public void interrupt() {
+        RunContext run = active.get();
+        if (run != null) {
+            run.tally().interrupted();
+            LOG.warn("sync run {} interrupted: finishing the images in progress", run.id());
+        }
+    }
+
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    private SyncConfig configWithImages(Object images) {
+        String source = "the images sent to direct:sync";
+        JsonNode tree = images instanceof String text
+                ? ConfigFormat.sniff(text).parse(text, source)
+                : JSON.valueToTree(images);
+        RunSettings.Inputs inputs = settings.inputs();
+        AuthConfig auth = inputs.authFile() != null
+                ? AuthConfig.load(inputs.authFile(), inputs.environment())
+                : AuthConfig.empty();
+        return new SyncConfig(auth, ImagesConfig.fromTree(tree, source, inputs.environment(), inputs.defaults()));
+    }
+
+    /**
+     * Reads the configured files the way a run does; the application checks them with this at start.
+     *
+     * @throws dev.imagesyncer.config.ConfigException when a file is missing or bad
+     */
+    public static SyncConfig loadConfig(RunSettings settings) {
+        RunSettings.Inputs inputs = settings.inputs();
+        return SyncConfig.load(inputs.configFile(), inputs.authFile(), inputs.imagesFile(), inputs.environment(),
+                inputs.defaults());
+    }
+
+    /**
+     * Gives the pairs of run {@code runId} that ended without an outcome theirs: {@code filtered} (a route step
+     * ended the exchange) or, once the run was interrupted, {@code not-started}. Returns those outcomes.
+     */
+    public List<ImageOutcome> closeUnaccounted(String runId) {
+        return context(runId).tally().closeUnaccounted();
+    }
+
+    /**
+     * Ends run {@code runId}: writes the success and failure files and the run report, prints the summary line
+     * and closes the client.
+     */
+    public RunSummary finish(String runId) throws IOException {
+        RunContext run = context(runId);
+        try (run) {
+            RunSummary summary = run.tally().summary(run.id());
+            RunSettings.Outputs outputs = settings.outputs();
+            write(outputs.successFile(), summary.succeededImages());
+            write(outputs.failedFile(), summary.failedImages());
+            if (outputs.reportsDir() != null) {
+                RunReportStore.write(outputs.reportsDir(), summary, outputs.reportsKeep());
+            }
+            PROGRESS.info(summary.line());
+            return summary;
+        } finally {
+            active.set(null);
+            running.set(false);
+        }
+    }
+
+    private void write(Path file, Map<String, List<String>> images) throws IOException {
+        if (file != null) {
+            ImagesFileWriter.write(file, images, settings.outputs().format());
+        }
+    }
+}

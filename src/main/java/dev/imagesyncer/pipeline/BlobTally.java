@@ -1,0 +1,48 @@
+package dev.imagesyncer.pipeline;
+
+import dev.imagesyncer.copy.BlobCounts;
+import dev.imagesyncer.copy.BlobResult;
+import dev.imagesyncer.copy.CopyPlan;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+/**
+ * The aggregation strategy of {@code copy-image}'s split over the blobs. It sums the {@link BlobResult} each
+ * {@code copy-blob} exchange ends with onto the image's own exchange, which keeps its {@link CopyPlan} body (now
+ * with those counts). A blob that failed past its redeliveries is noted on the image's exchange (the property
+ * {@value #FAILURE}), for {@link BlobsLanded} to fail the image before any manifest is pushed. (An exception set
+ * here would go past {@code copy-image}'s error handler: Camel hands a split's aggregated failure to the caller.)
+ */
+public final class BlobTally implements AggregationStrategy {
+
+    /** The first blob failure of an image: a {@link BlobFailedException}. */
+    public static final String FAILURE = "ImageSyncerBlobFailure";
+    private static final String COUNTS = "ImageSyncerBlobCounts";
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange, Exchange inputExchange) {
+        Exception failure = newExchange.getException();
+        if (failure != null) {
+            if (inputExchange.getProperty(FAILURE) == null) {
+                inputExchange.setProperty(FAILURE, new BlobFailedException(newExchange.getMessage().getBody(), failure));
+            }
+        } else if (newExchange.getMessage().getBody() instanceof BlobResult blob) {
+            inputExchange.setProperty(COUNTS, inputExchange.getProperty(COUNTS, BlobCounts.NONE, BlobCounts.class)
+                    .plus(blob));
+        }
+        return inputExchange;
+    }
+
+    @Override
+    public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
+        throw new UnsupportedOperationException("BlobTally aggregates onto the image's exchange: it needs it");
+    }
+
+    @Override
+    public void onCompletion(Exchange exchange, Exchange inputExchange) {
+        if (exchange != null && exchange.getMessage().getBody() instanceof CopyPlan plan) {
+            exchange.getMessage().setBody(plan.withBlobCounts(
+                    exchange.getProperty(COUNTS, BlobCounts.NONE, BlobCounts.class)));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.imagesyncer.pipeline;
+
+import dev.imagesyncer.config.SyncConfig;
+import dev.imagesyncer.copy.ImageCopier;
+import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.report.RunTally;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * What one sync run uses while it goes, looked up by its id ({@link ActiveRuns#context}): the files as read at
+ * its start, the registry client and the copier with its blob ledger, and the tally of outcomes. Never carried in
+ * an exchange body: bodies stay plain values, so that they can travel through a queue.
+ */
+public final class RunContext implements Closeable {
+
+    private final String id;
+    private final RunSettings settings;
+    private final SyncConfig config;
+    private final RegistryClient client;
+    private final ImageCopier copier;
+    private final RunTally tally;
+
+    RunContext(String id, RunSettings settings, SyncConfig config, RegistryClient client, ImageCopier copier,
+               RunTally tally) {
+        this.id = id;
+        this.settings = settings;
+        this.config = config;
+        this.client = client;
+        this.copier = copier;
+        this.tally = tally;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public RunSettings settings() {
+        return settings;
+    }
+
+    public SyncConfig config() {
+        return config;
+    }
+
+    public RegistryClient client() {
+        return client;
+    }
+
+    public ImageCopier copier() {
+        return copier;
+    }
+
+    public RunTally tally() {
+        return tally;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.imagesyncer.pipeline;
+
+import dev.imagesyncer.config.DefaultDestination;
+import dev.imagesyncer.copy.CopyOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a sync run is told from outside: the {@code sync.*} properties (which image-syncer's flags set).
+ *
+ * @param inputs    the files that say what to sync
+ * @param copy      how images are copied ({@code --force}, {@code --os}, {@code --arch})
+ * @param transfers how registries are talked to
+ * @param outputs   where results are written
+ */
+public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, Outputs outputs) {
+
+    public RunSettings {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(copy, "copy");
+        Objects.requireNonNull(transfers, "transfers");
+        Objects.requireNonNull(outputs, "outputs");
+    }
+
+    /**
+     * @param configFile  the legacy combined file ({@code --config}), or null
+     * @param authFile    the auth file ({@code --auth}), or null
+     * @param imagesFile  the images file ({@code --images}), or null (then only images sent to direct:sync)
+     * @param defaults    the registry and namespace of destinations given as {@code ""}
+     * @param environment the variables {@code ${VAR}} in the files expand from
+     */
+    public record Inputs(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
+                         Map<String, String> environment) {
+        public Inputs {
+            environment = Map.copyOf(environment);
+        }
+    }
+
+    /**
+     * @param proc             registry transfers running at once across all images ({@code --proc})
+     * @param retries          retries of a failed step ({@code --retries}); here: in-session resumes of a chunk
+     * @param retryDelay       the wait before the first retry
+     * @param readTimeout      how long a registry may stay silent in the middle of an answer ({@code --read-timeout})
+     * @param uploadChunkBytes blobs over 4 times this many bytes are uploaded in chunks of this size
+     * @param caFiles          PEM files of CA certificates trusted for every registry ({@code --ca-file})
+     */
+    public record Transfers(int proc, int retries, Duration retryDelay, Duration readTimeout, long uploadChunkBytes,
+                            List<Path> caFiles) {
+        public Transfers {
+            caFiles = List.copyOf(caFiles);
+            if (proc < 1) {
+                throw new IllegalArgumentException("proc must be at least 1, not " + proc);
+            }
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must not be negative, not " + retries);
+            }
+        }
+    }
+
+    /**
+     * @param successFile where to write the images that synced, or null
+     * @param failedFile  where to write the images that failed, or null
+     * @param format      {@code yaml} or {@code json}, for both
+     * @param reportsDir  where each run writes its JSON report, or null for none
+     * @param reportsKeep how many reports to keep there
+     */
+    public record Outputs(Path successFile, Path failedFile, String format, Path reportsDir, int reportsKeep) {
+    }
+}

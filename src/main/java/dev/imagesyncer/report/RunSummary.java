@@ -1,0 +1,97 @@
+package dev.imagesyncer.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The outcome of one sync run. Images are counted per source and destination pair.
+ *
+ * @param status    {@link #SUCCEEDED}, {@link #PARTIAL}, {@link #FAILED} or {@link #INTERRUPTED}
+ * @param images    how many pairs ended with each outcome
+ * @param transfers blobs, manifests, bytes and retries
+ * @param outcomes  every image and destination, in the order they finished
+ */
+public record RunSummary(String runId, Instant started, Instant finished, String status, ImageCounts images,
+                         TransferCounts transfers, List<ImageOutcome> outcomes) {
+
+    /** Nothing failed. */
+    public static final String SUCCEEDED = "succeeded";
+    /** Some images failed, others synced or were unchanged. */
+    public static final String PARTIAL = "partial";
+    /** Images failed and none synced or was unchanged (nothing could start: bad files, a registry down). */
+    public static final String FAILED = "failed";
+    /** Stopped before every image started (SIGTERM, Ctrl-C). */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** How many image and destination pairs ended with each outcome of {@link ImageOutcome#WORDS}. */
+    public record ImageCounts(int synced, int unchanged, int failed, int filtered, int notStarted) {
+    }
+
+    /**
+     * @param blobsPresent blobs the destination already had
+     * @param bytes        blob bytes uploaded
+     * @param retries      redeliveries (and in-session resumes of a chunk) after transient errors
+     * @param rateLimited  how many of them followed a 429 answer
+     */
+    public record TransferCounts(int blobsCopied, int blobsMounted, int blobsPresent, int manifestsPushed,
+                                 long bytes, int retries, int rateLimited) {
+    }
+
+    public RunSummary {
+        outcomes = List.copyOf(outcomes);
+    }
+
+    public Duration duration() {
+        return Duration.between(started, finished);
+    }
+
+    public int imagesSynced() {
+        return images.synced();
+    }
+
+    public int imagesFailed() {
+        return images.failed();
+    }
+
+    public double mibPerSecond() {
+        double seconds = duration().toNanos() / 1e9;
+        return seconds <= 0 ? 0 : transfers.bytes() / 1048576.0 / seconds;
+    }
+
+    public boolean hasFailures() {
+        return images.failed() > 0;
+    }
+
+    /** Source to the destinations it was synced to in this run, in the images-file shape. */
+    public Map<String, List<String>> succeededImages() {
+        return byResult(outcome -> outcome.result().equals(ImageOutcome.SYNCED));
+    }
+
+    /** Source to the destinations it did not reach because they failed, in the images-file shape. */
+    public Map<String, List<String>> failedImages() {
+        return byResult(outcome -> outcome.result().equals(ImageOutcome.FAILED));
+    }
+
+    private Map<String, List<String>> byResult(Predicate<ImageOutcome> wanted) {
+        Map<String, List<String>> images = new LinkedHashMap<>();
+        outcomes.stream().filter(wanted).forEach(outcome ->
+                images.computeIfAbsent(outcome.source(), source -> new java.util.ArrayList<>()).add(outcome.destination()));
+        images.replaceAll((source, destinations) -> List.copyOf(destinations));
+        return images;
+    }
+
+    /** The closing line a user reads first. */
+    public String line() {
+        return String.format("Sync finished (%s): %d images synced, %d unchanged, %d failed, %d filtered, "
+                        + "%d not started; blobs: %d copied, %d mounted, %d present; %d manifests pushed; "
+                        + "%s in %.1f s (%.1f MiB/s); %d retries, %d rate-limited (429)",
+                status, images.synced(), images.unchanged(), images.failed(), images.filtered(), images.notStarted(),
+                transfers.blobsCopied(), transfers.blobsMounted(), transfers.blobsPresent(),
+                transfers.manifestsPushed(), Sizes.human(transfers.bytes()), duration().toMillis() / 1000.0,
+                mibPerSecond(), transfers.retries(), transfers.rateLimited());
+    }
+}

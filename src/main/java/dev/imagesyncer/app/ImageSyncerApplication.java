@@ -161,10 +161,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (Exception e) {
             // Camel wraps what the beans threw: a file that went bad since the start is still a config error
-            Throwable cause = rootCause(e);
-            return cause instanceof ConfigException
-                    ? error(err, cause.getMessage(), e, USAGE_ERROR)
-                    : error(err, oneLine(message(cause)), e, IMAGES_FAILED);
+            ConfigException config = configException(e);
+            return config != null
+                    ? error(err, config.getMessage(), e, USAGE_ERROR)
+                    : error(err, oneLine(message(rootCause(e))), e, IMAGES_FAILED);
         }
     }
 
@@ -173,12 +173,16 @@ public final class ImageSyncerApplication implements Callable<Integer> {
      * bean) are named as such. Both are configuration errors.
      */
     private int failedToStart(PrintWriter err, Exception e) {
-        Throwable cause = rootCause(e);
-        if (cause instanceof ConfigException || cause instanceof IllegalArgumentException
-                && cause.getMessage() != null && cause.getMessage().startsWith("sync.")) {
-            return error(err, cause.getMessage(), e, USAGE_ERROR);
+        ConfigException config = configException(e);
+        if (config != null) {
+            return error(err, config.getMessage(), e, USAGE_ERROR);
         }
-        return error(err, "the routes did not start: " + oneLine(message(cause)), e, USAGE_ERROR);
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).startsWith("sync.")) {
+                return error(err, cause.getMessage(), e, USAGE_ERROR);
+            }
+        }
+        return error(err, "the routes did not start: " + oneLine(message(rootCause(e))), e, USAGE_ERROR);
     }
 
     /** One line for the user; the stack trace only with --debug. */
@@ -234,6 +238,16 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (value != null) {
             overrides.put(key, value.toString());
         }
+    }
+
+    /** The outermost configuration error among the causes (Camel wraps what a bean threw), or null. */
+    private static ConfigException configException(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ConfigException config) {
+                return config;
+            }
+        }
+        return null;
     }
 
     /** The innermost cause: Camel wraps what a bean threw. */

@@ -37,9 +37,9 @@ public final class SyncApplication implements AutoCloseable {
                             Map<String, String> environment) {
         this.main = new Main();
         this.beans = new SyncBeans(environment, Clock.systemUTC());
-        main.setPropertyPlaceholderLocations("classpath:application.properties;optional=true,"
-                + (propertiesFile != null ? "file:" + propertiesFile.toAbsolutePath()
-                : "file:application.properties;optional=true"));
+        // the first location that has a key wins: the user's file, then the packaged defaults
+        main.setPropertyPlaceholderLocations((propertiesFile != null ? "file:" + propertiesFile.toAbsolutePath()
+                : "file:application.properties;optional=true") + ",classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(beans);
         main.configure().withRoutesIncludePattern(routesDir != null

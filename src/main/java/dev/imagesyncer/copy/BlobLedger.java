@@ -57,6 +57,14 @@ public final class BlobLedger {
         }
     }
 
+    /**
+     * True when a copy of this run has claimed {@code digest} in the {@code target} repository: it landed there,
+     * or is on its way.
+     */
+    public boolean isClaimedInRepository(Repository target, Digest digest) {
+        return landed.containsKey(target + "@" + digest);
+    }
+
     /** The claim on transferring {@code digest} into {@code target}'s registry. */
     public Claim claimInRegistry(Repository target, Digest digest) {
         return claim(target.registry() + "@" + digest);

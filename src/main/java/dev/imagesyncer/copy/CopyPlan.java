@@ -19,18 +19,22 @@ import java.util.Objects;
  * @param note            a remark for the user (a filtered index), or why nothing is pushed; empty otherwise
  * @param manifest        the top manifest's exact bytes, null when nothing is pushed
  * @param children        the child manifests the target lacks, in push order
- * @param blobs           the blobs the manifests refer to (foreign layers left out), each once
+ * @param blobs           the blobs the manifests refer to (foreign layers left out), each once, that no copy of
+ *                        this run has claimed in the target repository yet: one {@code copy-blob} exchange each
+ * @param claimedBlobs    the other blobs the manifests refer to: another copy of this run put them into the target
+ *                        repository, or is doing so; {@link ImageCopier#push} makes sure they landed
  * @param blobCounts      what the blob copies did, once they ran
  */
 public record CopyPlan(ImageReference source, ImageReference target, Digest digest, String skipOutcome,
                        String note, Manifest manifest, List<Manifest> children, List<BlobCopy> blobs,
-                       BlobCounts blobCounts) {
+                       List<BlobCopy> claimedBlobs, BlobCounts blobCounts) {
 
     public CopyPlan {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         children = List.copyOf(children);
         blobs = List.copyOf(blobs);
+        claimedBlobs = List.copyOf(claimedBlobs);
         if ((manifest == null) == (skipOutcome == null)) {
             throw new IllegalArgumentException("a plan pushes a manifest or says why not, not both");
         }
@@ -38,7 +42,8 @@ public record CopyPlan(ImageReference source, ImageReference target, Digest dige
 
     static CopyPlan nothingToPush(ImageReference source, ImageReference target, Digest digest, String outcome,
                                   String note) {
-        return new CopyPlan(source, target, digest, outcome, note, null, List.of(), List.of(), BlobCounts.NONE);
+        return new CopyPlan(source, target, digest, outcome, note, null, List.of(), List.of(), List.of(),
+                BlobCounts.NONE);
     }
 
     /** True when something is to be pushed. */
@@ -48,7 +53,8 @@ public record CopyPlan(ImageReference source, ImageReference target, Digest dige
 
     /** This plan, with what its blob copies did. */
     public CopyPlan withBlobCounts(BlobCounts counts) {
-        return new CopyPlan(source, target, digest, skipOutcome, note, manifest, children, blobs, counts);
+        return new CopyPlan(source, target, digest, skipOutcome, note, manifest, children, blobs, claimedBlobs,
+                counts);
     }
 
     @Override

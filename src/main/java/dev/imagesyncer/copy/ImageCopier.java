@@ -124,15 +124,19 @@ public final class ImageCopier {
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
         manifest.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob));
         children.forEach(child -> child.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob)));
-        List<BlobCopy> copies = blobs.values().stream().filter(blob -> !blob.isForeign())
-                .map(blob -> new BlobCopy(from, to, blob)).toList();
-        return new CopyPlan(source, copied, manifest.digest(), null, note, manifest, children, copies,
+        List<BlobCopy> copies = new ArrayList<>();
+        List<BlobCopy> claimed = new ArrayList<>();
+        blobs.values().stream().filter(blob -> !blob.isForeign()).map(blob -> new BlobCopy(from, to, blob))
+                .forEach(copy -> (ledger.isClaimedInRepository(to, copy.blob().digest()) ? claimed : copies).add(copy));
+        return new CopyPlan(source, copied, manifest.digest(), null, note, manifest, children, copies, claimed,
                 BlobCounts.NONE);
     }
 
     /**
-     * Pushes what {@code plan} says once its blobs are in: the child manifests by digest (each once per repository
-     * and run), then the top manifest under the tag or digest. A plan with nothing to push returns its outcome.
+     * Pushes what {@code plan} says once its blobs are in: waits for the blobs another copy of this run claimed
+     * (and copies one itself if that copy failed), then pushes the child manifests by digest (each once per
+     * repository and run), then the top manifest under the tag or digest. A plan with nothing to push returns
+     * its outcome.
      *
      * @throws dev.imagesyncer.registry.RegistryException when a push fails (a registry refuses a manifest whose
      *                                                    blobs are missing: MANIFEST_BLOB_UNKNOWN)
@@ -142,14 +146,18 @@ public final class ImageCopier {
             return new CopyResult(plan.source(), plan.target(), plan.digest(), plan.skipOutcome(), plan.note(),
                     plan.blobCounts(), 0);
         }
+        BlobCounts blobs = plan.blobCounts();
+        for (BlobCopy claimed : plan.claimedBlobs()) {
+            blobs = blobs.plus(copyBlob(claimed));
+        }
         Repository to = plan.target().repository();
         int pushed = 0;
         for (Manifest child : plan.children()) {
             pushed += pushChild(child, to) ? 1 : 0;
         }
         client.putManifest(to, plan.target().reference(), plan.manifest());
-        return new CopyResult(plan.source(), plan.target(), plan.digest(), CopyResult.SYNCED, plan.note(),
-                plan.blobCounts(), pushed + 1);
+        return new CopyResult(plan.source(), plan.target(), plan.digest(), CopyResult.SYNCED, plan.note(), blobs,
+                pushed + 1);
     }
 
     /**

@@ -69,7 +69,7 @@ class BadConfigIT extends TwoRegistries {
                 "--ca-file", work.resolve("corp-ca.pem").toString());
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString().strip()).hasLineCount(1)
-                .startsWith("error: --ca-file: CA file ").contains("corp-ca.pem holds no readable PEM certificate");
+                .startsWith("error: sync.caFiles (--ca-file): CA file ").contains("corp-ca.pem holds no readable PEM certificate");
     }
 
     @org.junit.jupiter.api.Test
@@ -81,7 +81,7 @@ class BadConfigIT extends TwoRegistries {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
         assertThat(run.stderr().strip()).isEqualTo(
-                "error: CAMEL_IMAGE_SYNCER_CHUNK_MIB must be a whole number of MiB, at least 1, not 0");
+                "error: sync.upload.chunkMib (CAMEL_IMAGE_SYNCER_CHUNK_MIB) must be a whole number, at least 1, not 0");
         assertThat(catalog(target)).as("nothing copied").doesNotContain("mirror/app");
     }
 

@@ -63,7 +63,7 @@ class CrashResumeIT extends TwoRegistries {
             JarRun second = JarRun.in(work, Map.of(), command);
 
             assertThat(second.exitCode()).as(second.toString()).isZero();
-            assertThat(second.summary()).startsWith("Sync finished: 5 images synced, 5 skipped, 0 failed; blobs: "
+            assertThat(second.summary()).startsWith("Sync finished (succeeded): 5 images synced, 5 unchanged, 0 failed, 0 filtered, 0 not started; blobs: "
                     + missingBlobs.size() + " copied, ");
         }
         for (Map.Entry<String, TestImage> image : images.entrySet()) {
@@ -100,7 +100,7 @@ class CrashResumeIT extends TwoRegistries {
             assertThat(second.exitCode()).as(second.toString()).isZero();
             assertThat(second.stderr()).contains("carrying on the upload an earlier run left at byte " + (20 << 20));
             assertThat(second.summary()).as("only the second half of the layer (and the config) is sent")
-                    .startsWith("Sync finished: 1 images synced").contains("; 20.0 MiB in ");
+                    .startsWith("Sync finished (succeeded): 1 images synced").contains("; 20.0 MiB in ");
             try (var entries = Files.list(journal)) {
                 assertThat(entries).as("the journal forgets a finished upload").isEmpty();
             }

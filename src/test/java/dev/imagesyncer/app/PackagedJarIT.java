@@ -50,8 +50,8 @@ class PackagedJarIT {
         }
         String second = run(launcher, cache, "--images", elsewhere.resolve("empty.yaml").toString());
 
-        assertThat(first).contains("Sync finished: 0 images synced");
-        assertThat(second).contains("Sync finished: 0 images synced").doesNotContain("warning");
+        assertThat(first).contains("Sync finished (succeeded): 0 images synced");
+        assertThat(second).contains("Sync finished (succeeded): 0 images synced").doesNotContain("warning");
     }
 
     private static String run(Path launcher, Path cache, String... args) throws Exception {

@@ -1,5 +1,6 @@
 package dev.imagesyncer.app;
 
+import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.copy.BlobCopy;
 import dev.imagesyncer.copy.BlobCounts;
 import dev.imagesyncer.copy.BlobResult;
@@ -16,7 +17,6 @@ import dev.imagesyncer.registry.MediaTypes;
 import dev.imagesyncer.report.RunSummary;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.main.Main;
 
@@ -26,6 +26,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +48,12 @@ final class RoutesHarness implements AutoCloseable {
     final Queue<Map<String, Object>> blobHeaders = new ConcurrentLinkedQueue<>();
     /** Layer name ("shared", or the image's tag) to the exception its copy throws, every time. */
     final Map<String, Function<String, RuntimeException>> failingBlobs = new ConcurrentHashMap<>();
+    /** Destinations whose plan step waits until {@link #release} counts down. */
+    final Set<String> heldPlans = ConcurrentHashMap.newKeySet();
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicInteger held = new AtomicInteger();
+    /** Source (as written in the rule) to how long its tag listing takes, in milliseconds. */
+    final Map<String, Long> slowRules = new ConcurrentHashMap<>();
     /** Destination to the exception its plan step throws, every time. */
     final Map<String, Function<String, RuntimeException>> failingPlans = new ConcurrentHashMap<>();
     private final Main main = new Main();
@@ -106,6 +114,12 @@ final class RoutesHarness implements AutoCloseable {
         @Override
         public void configure(CamelContext context) {
             new SyncBeans(Map.of(), Clock.systemUTC()).configure(context);
+            Processor listTags = context.getRegistry().lookupByNameAndType("listTags", Processor.class);
+            context.getRegistry().unbind("listTags");
+            context.getRegistry().bind("listTags", (Processor) exchange -> {
+                Thread.sleep(slowRules.getOrDefault(exchange.getMessage().getBody(SyncRule.class).source(), 0L));
+                listTags.process(exchange);
+            });
             context.getRegistry().unbind("headSource");
             context.getRegistry().bind("headSource", (Processor) exchange -> {
                 ImageJob job = exchange.getMessage().getBody(ImageJob.class);
@@ -117,6 +131,10 @@ final class RoutesHarness implements AutoCloseable {
             context.getRegistry().bind("planCopy", (Processor) exchange -> {
                 CopyJob job = exchange.getMessage().getBody(CopyJob.class);
                 planCalls.computeIfAbsent(job.destination(), d -> new AtomicInteger()).incrementAndGet();
+                if (heldPlans.contains(job.destination())) {
+                    held.incrementAndGet();
+                    release.await();
+                }
                 Function<String, RuntimeException> failure = failingPlans.get(job.destination());
                 if (failure != null) {
                     throw failure.apply(job.destination());
@@ -129,7 +147,7 @@ final class RoutesHarness implements AutoCloseable {
                         new BlobCopy(source.repository(), target.repository(), layer(SHARED_LAYER)),
                         new BlobCopy(source.repository(), target.repository(), layer(source.tag())));
                 exchange.getMessage().setBody(new CopyPlan(source, target, manifest.digest(), null, "", manifest,
-                        List.of(), blobs, BlobCounts.NONE));
+                        List.of(), blobs, List.of(), BlobCounts.NONE));
             });
             context.getRegistry().unbind("copyBlob");
             context.getRegistry().bind("copyBlob", (Processor) exchange -> {
@@ -157,8 +175,4 @@ final class RoutesHarness implements AutoCloseable {
         }
     }
 
-    /** An exchange's header, for stubs that want it. */
-    static String header(Exchange exchange, String name) {
-        return exchange.getMessage().getHeader(name, String.class);
-    }
 }

@@ -58,7 +58,7 @@ class SeedCommandLineIT {
         assertThat(Skopeo.inspectRaw(target, "dev-container/nginx:1.25")).isEqualTo(nginx.manifest());
         assertThat(Skopeo.inspectRaw(target, "dev-container/app:v1")).isEqualTo(app.manifest());
         assertThat(Skopeo.inspectRaw(target, "dev-container/app:v2")).isEqualTo(app.manifest());
-        assertThat(run.summary()).contains("3 images synced, 0 skipped, 0 failed");
+        assertThat(run.summary()).contains("3 images synced, 0 unchanged, 0 failed");
         assertThat(run.stdout()).contains("[3/3]");
         String log = Files.readString(work.resolve("log"));
         assertThat(log).contains("Sync finished").doesNotContain("harbor-pass").doesNotContain("swr-pass");

@@ -61,10 +61,11 @@ class ServiceModeIT extends TwoRegistries {
             String log = Files.readString(work.resolve("err.txt"));
             assertThat(reports).as(log).hasSizeGreaterThanOrEqualTo(3);
             assertThat(reports.get(0).path("status").asText()).isEqualTo("succeeded");
-            assertThat(reports.get(0).path("imagesSynced").asInt()).isEqualTo(1);
-            assertThat(reports.get(0).path("retries").asInt()).as("both 503s retried by the client").isEqualTo(2);
-            assertThat(reports.get(0).path("images").get(0).path("attempts").asInt()).isEqualTo(1);
-            assertThat(reports.get(1).path("imagesSkipped").asInt()).isEqualTo(1);
+            assertThat(reports.get(0).path("images").path("synced").asInt()).isEqualTo(1);
+            assertThat(reports.get(0).path("transfers").path("retries").asInt()).as("both 503s redelivered").isEqualTo(2);
+            assertThat(reports.get(0).path("outcomes").get(0).path("attempts").asInt()).as("the source HEAD, three times")
+                    .isEqualTo(3);
+            assertThat(reports.get(1).path("images").path("unchanged").asInt()).isEqualTo(1);
             for (int i = 1; i < reports.size(); i++) {
                 Instant previousEnd = Instant.parse(reports.get(i - 1).path("finished").asText());
                 Instant start = Instant.parse(reports.get(i).path("started").asText());
@@ -77,7 +78,7 @@ class ServiceModeIT extends TwoRegistries {
             assertThat(JSON.readTree(runs.body())).hasSizeGreaterThanOrEqualTo(3)
                     .anySatisfy(run -> assertThat(run.path("id").asText()).isEqualTo(firstId));
             assertThat(firstRun.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(firstRun.body()).path("images").get(0).path("destination").asText())
+            assertThat(JSON.readTree(firstRun.body()).path("outcomes").get(0).path("destination").asText())
                     .isEqualTo(target.host() + "/mirror/app:v1");
             assertThat(unknownRun.statusCode()).isEqualTo(404);
             assertThat(metrics.statusCode()).isEqualTo(200);
@@ -114,7 +115,7 @@ class ServiceModeIT extends TwoRegistries {
             String log = Files.readString(work.resolve("err.txt"));
             assertThat(reports).as(log).hasSize(1);
             assertThat(reports.get(0).path("status").asText()).isEqualTo("interrupted");
-            assertThat(reports.get(0).path("imagesSynced").asInt()).as(log).isEqualTo(1);
+            assertThat(reports.get(0).path("images").path("synced").asInt()).as(log).isEqualTo(1);
             assertThat(log).contains("interrupted: finishing the images in progress");
         }
         assertThat(Skopeo.inspectRaw(target, "mirror/long:v1")).isEqualTo(image.manifest());

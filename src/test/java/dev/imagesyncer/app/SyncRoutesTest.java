@@ -1,14 +1,27 @@
 package dev.imagesyncer.app;
 
+import dev.imagesyncer.job.ImageJob;
+import dev.imagesyncer.job.JobOptions;
+import dev.imagesyncer.pipeline.ActiveRuns;
+import dev.imagesyncer.pipeline.Headers;
+import dev.imagesyncer.registry.DigestMismatchException;
 import dev.imagesyncer.registry.ErrorCode;
 import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.TransientRegistryException;
 import dev.imagesyncer.report.ImageOutcome;
 import dev.imagesyncer.report.RunSummary;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.model.SplitDefinition;
+import org.apache.camel.model.dataformat.JsonLibrary;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +98,119 @@ class SyncRoutesTest {
             assertThat(summary.images().failed()).isEqualTo(1);
             assertThat(summary.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.FAILED))
                     .singleElement().satisfies(o -> assertThat(o.attempts()).isEqualTo(4));
+        }
+    }
+
+    @Test
+    void the_image_jobs_come_out_of_list_tags_in_the_images_file_order_whatever_finishes_first() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of())) {
+            MockEndpoint jobs = routes.context().getEndpoint("mock:jobs", MockEndpoint.class);
+            AdviceWith.adviceWith(routes.context(), "sync", route -> route.weaveByType(SplitDefinition.class)
+                    .selectFirst().after().to("mock:jobs"));
+            jobs.expectedMessageCount(1);
+            Map<String, Object> images = new LinkedHashMap<>();
+            images.put("src.test/lab/a:v1,v2", "dst.test/mirror/a");
+            images.put("src.test/lab/b:v1", "dst.test/mirror/b");
+            images.put("src.test/lab/c:v1", "dst.test/mirror/c");
+            routes.slowRules.put("src.test/lab/a:v1,v2", 300L);
+
+            routes.run(images);
+
+            jobs.assertIsSatisfied();
+            List<?> planned = jobs.getExchanges().get(0).getMessage().getBody(List.class);
+            assertThat(planned).map(job -> ((ImageJob) job).source()).containsExactly("src.test/lab/a:v1",
+                    "src.test/lab/a:v2", "src.test/lab/b:v1", "src.test/lab/c:v1");
+        }
+    }
+
+    @Test
+    void the_image_job_converts_to_json_and_back_with_camel_jackson() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of())) {
+            routes.context().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:json").marshal().json(JsonLibrary.Jackson).convertBodyTo(String.class)
+                            .to("mock:json").unmarshal().json(JsonLibrary.Jackson, ImageJob.class);
+                }
+            });
+            ImageJob job = new ImageJob("20261129T120000.000Z", 3, "src.test/lab/app:v1",
+                    List.of("dst.test/mirror/app:v1", "dst.test/backup/app:v1"),
+                    new JobOptions(true, List.of("linux"), List.of("arm64", "arm:v7")));
+
+            ImageJob back = routes.context().createProducerTemplate().requestBody("direct:json", job, ImageJob.class);
+
+            assertThat(back).isEqualTo(job);
+            assertThat(routes.context().getEndpoint("mock:json", MockEndpoint.class).getExchanges().get(0)
+                    .getMessage().getBody(String.class)).contains("\"source\":\"src.test/lab/app:v1\"")
+                    .doesNotContain("password", "token");
+        }
+    }
+
+    @Test
+    void a_filter_step_at_the_start_of_copy_image_counts_what_it_drops_as_filtered() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.fixture("filter-internal", Map.of())) {
+            Map<String, Object> images = Map.of("src.test/lab/app:v1",
+                    List.of("dst.test/public/app", "dst.test/internal/app", "dst.test/mirror/app"));
+
+            RunSummary summary = routes.run(images);
+
+            assertThat(routes.pushed).containsExactlyInAnyOrder("dst.test/public/app:v1", "dst.test/mirror/app:v1");
+            assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(2, 0, 0, 1, 0));
+            assertThat(summary.status()).isEqualTo(RunSummary.SUCCEEDED);
+            assertThat(summary.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.FILTERED))
+                    .singleElement().satisfies(o -> assertThat(o.destination()).isEqualTo("dst.test/internal/app:v1"));
+        }
+    }
+
+    @Test
+    void bytes_that_arrived_wrong_are_redelivered_like_a_transient_error() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of("sync.retries", "1"))) {
+            routes.failingBlobs.put("v1", blob -> new DigestMismatchException(blob + ": content digest differs"));
+
+            RunSummary summary = routes.run(images(1));
+
+            assertThat(routes.blobCalls("v1")).isEqualTo(2);
+            assertThat(summary.images().failed()).isEqualTo(1);
+            assertThat(summary.transfers().retries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void copy_blob_exchanges_carry_the_source_destination_digest_and_size_headers() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of())) {
+            routes.run(images(2));
+
+            assertThat(routes.blobHeaders).hasSize(4).allSatisfy(headers -> {
+                assertThat((String) headers.get(Headers.SOURCE)).matches("src\\.test/lab/app:v\\d");
+                assertThat((String) headers.get(Headers.DESTINATION)).matches("dst\\.test/mirror/app:v\\d");
+                assertThat((String) headers.get(Headers.DIGEST)).startsWith("sha256:");
+                assertThat(headers.get(Headers.SIZE)).isInstanceOf(Long.class);
+            });
+        }
+    }
+
+    @Test
+    void a_run_never_overlaps_another_and_an_interrupted_run_counts_what_it_did_not_start() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of("sync.proc", "1"))) {
+            Map<String, Object> images = images(6);
+            for (int i = 1; i <= 6; i++) {
+                routes.heldPlans.add("dst.test/mirror/app:v" + i);
+            }
+            CompletableFuture<Object> first = routes.context().createProducerTemplate()
+                    .asyncRequestBody("direct:sync", images);
+            while (routes.held.get() < 4) { // 4 x sync.proc images in flight, two waiting for a worker
+                Thread.sleep(10);
+            }
+
+            Object second = routes.context().createProducerTemplate().requestBody("direct:sync", images);
+            routes.context().getRegistry().lookupByNameAndType("runs", ActiveRuns.class).interrupt();
+            routes.release.countDown();
+            RunSummary summary = (RunSummary) first.get(10, TimeUnit.SECONDS);
+
+            assertThat(second).as("skipped while the first runs").isNull();
+            assertThat(summary.status()).isEqualTo(RunSummary.INTERRUPTED);
+            assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(4, 0, 0, 0, 2));
+            assertThat(routes.pushed).hasSize(4);
         }
     }
 }

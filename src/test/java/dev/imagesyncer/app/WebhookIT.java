@@ -55,7 +55,7 @@ class WebhookIT extends TwoRegistries {
             JsonNode summary = new ObjectMapper().readTree(posted.get(0).substring(posted.get(0).indexOf('{')));
             assertThat(summary.path("type").asText()).isEqualTo("run");
             assertThat(summary.path("status").asText()).isEqualTo("succeeded");
-            assertThat(summary.path("imagesSynced").asInt()).isEqualTo(1);
+            assertThat(summary.path("images").path("synced").asInt()).isEqualTo(1);
         } finally {
             hook.stop(0);
         }

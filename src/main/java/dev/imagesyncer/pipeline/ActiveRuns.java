@@ -156,6 +156,14 @@ public final class ActiveRuns {
         }
     }
 
+    /**
+     * True once run {@code runId} is interrupted: images that have not started are left (the routes end their
+     * exchanges, and the run counts them {@code not-started}); those in progress finish.
+     */
+    public boolean isInterrupted(String runId) {
+        return context(runId).tally().isInterrupted();
+    }
+
     public boolean isRunning() {
         return running.get();
     }

@@ -6,13 +6,9 @@ import dev.imagesyncer.registry.Descriptor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
-import java.util.List;
-
 /**
  * The first step of {@code sync-image}: reads the source once (HEAD, whatever the number of destinations) and
- * turns the {@link ImageJob} into one {@link CopyJob} per destination. Once the run is interrupted, an image that
- * has not started yields none (the run counts it {@code not-started}); one being redelivered is in progress and
- * goes on.
+ * turns the {@link ImageJob} into one {@link CopyJob} per destination.
  *
  * @throws dev.imagesyncer.registry.RegistryException when the source cannot be read (a missing image is permanent)
  */
@@ -28,11 +24,6 @@ public final class HeadSource implements Processor {
     public void process(Exchange exchange) throws Exception {
         ImageJob job = exchange.getMessage().getMandatoryBody(ImageJob.class);
         RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, job.runId(), String.class));
-        if (run.tally().isInterrupted() && !exchange.isExternalRedelivered()
-                && !exchange.getMessage().getHeader(Exchange.REDELIVERED, false, Boolean.class)) {
-            exchange.getMessage().setBody(List.of());
-            return;
-        }
         Descriptor head = run.copier().headSource(job.sourceReference());
         exchange.getMessage().setBody(job.destinations().stream()
                 .map(destination -> new CopyJob(job.source(), destination, head, job.options()))

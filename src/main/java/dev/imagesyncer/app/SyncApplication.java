@@ -58,6 +58,9 @@ public final class SyncApplication implements AutoCloseable {
                     return;
                 }
                 main.configure().setShutdownTimeout(600);
+                // camel-micrometer's registry and route meters; scraped by GET /metrics (camel.management stays
+                // off: it would bind 0.0.0.0)
+                main.configure().metrics().withEnabled(true);
                 main.configure().httpServer().withEnabled(true).withPort(Integer.parseInt(support.getCamelContext()
                         .getPropertiesComponent().resolveProperty("sync.http.port").orElse("8080").trim()));
             }

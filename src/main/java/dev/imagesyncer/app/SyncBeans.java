@@ -25,7 +25,10 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,7 +77,7 @@ public final class SyncBeans implements CamelConfiguration {
                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
 
         // a single run has nobody to scrape metrics: it counts nothing and never loads Micrometer
-        SyncMetrics metrics = service ? new PrometheusSyncMetrics(clock) : SyncMetrics.NONE;
+        SyncMetrics metrics = service ? new PrometheusSyncMetrics(meterRegistry(context), clock) : SyncMetrics.NONE;
         runs = new ActiveRuns(settings, metrics, clock);
         Registry registry = context.getRegistry();
         registry.bind("runs", runs);
@@ -93,6 +96,20 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
                 metrics));
+    }
+
+    /**
+     * camel-micrometer's registry (service mode switches {@code camel.metrics} on): the one it bound as
+     * {@code metricsRegistry}, or a new one bound there for it to find.
+     */
+    private static PrometheusMeterRegistry meterRegistry(CamelContext context) {
+        PrometheusMeterRegistry registry = context.getRegistry().lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (registry == null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        return registry;
     }
 
     /** The runs, once {@link #configure} ran. */

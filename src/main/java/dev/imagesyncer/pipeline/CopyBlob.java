@@ -2,7 +2,6 @@ package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.copy.BlobCopy;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The {@code copy-blob} step: puts one blob (body {@link BlobCopy}) into its target repository, unless this run
@@ -11,18 +10,14 @@ import org.apache.camel.Processor;
  *
  * @throws dev.imagesyncer.registry.RegistryException when a registry call fails or the bytes are wrong
  */
-public final class CopyBlob implements Processor {
-
-    private final ActiveRuns runs;
+public final class CopyBlob extends RunStep<BlobCopy> {
 
     public CopyBlob(ActiveRuns runs) {
-        this.runs = runs;
+        super(runs, BlobCopy.class);
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        BlobCopy blob = exchange.getMessage().getMandatoryBody(BlobCopy.class);
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
-        exchange.getMessage().setBody(run.copier().copyBlob(blob));
+    protected Object apply(BlobCopy blob, RunContext run, Exchange exchange) {
+        return run.copier().copyBlob(blob);
     }
 }

@@ -4,7 +4,6 @@ import dev.imagesyncer.job.CopyJob;
 import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.registry.Descriptor;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The first step of {@code sync-image}: reads the source once (HEAD, whatever the number of destinations) and
@@ -12,21 +11,17 @@ import org.apache.camel.Processor;
  *
  * @throws dev.imagesyncer.registry.RegistryException when the source cannot be read (a missing image is permanent)
  */
-public final class HeadSource implements Processor {
-
-    private final ActiveRuns runs;
+public final class HeadSource extends RunStep<ImageJob> {
 
     public HeadSource(ActiveRuns runs) {
-        this.runs = runs;
+        super(runs, ImageJob.class);
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        ImageJob job = exchange.getMessage().getMandatoryBody(ImageJob.class);
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, job.runId(), String.class));
+    protected Object apply(ImageJob job, RunContext run, Exchange exchange) {
         Descriptor head = run.copier().headSource(job.sourceReference());
-        exchange.getMessage().setBody(job.destinations().stream()
+        return job.destinations().stream()
                 .map(destination -> new CopyJob(job.source(), destination, head, job.options()))
-                .toList());
+                .toList();
     }
 }

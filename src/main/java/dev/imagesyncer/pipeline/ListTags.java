@@ -5,7 +5,6 @@ import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.job.JobOptions;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 import java.util.List;
 
@@ -17,27 +16,20 @@ import java.util.List;
  * @throws dev.imagesyncer.registry.RegistryException when the tags cannot be listed
  * @throws dev.imagesyncer.config.ConfigException when a destination's tags do not match the listed ones
  */
-public final class ListTags implements Processor {
-
-    private final ActiveRuns runs;
+public final class ListTags extends RunStep<SyncRule> {
 
     public ListTags(ActiveRuns runs) {
-        this.runs = runs;
+        super(runs, SyncRule.class);
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        SyncRule rule = exchange.getMessage().getMandatoryBody(SyncRule.class);
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
+    protected Object apply(SyncRule rule, RunContext run, Exchange exchange) {
         List<String> tags = rule.needsTagListing()
                 ? rule.selectTags(run.client().listTags(rule.repository()))
                 : List.of();
         int number = run.config().images().rules().indexOf(rule) + 1;
         JobOptions options = JobOptions.of(run.settings().copy());
-        List<ImageJob> jobs = rule.pairs(tags).stream()
-                .map(pair -> toJob(run.id(), number, pair, options))
-                .toList();
-        exchange.getMessage().setBody(jobs);
+        return rule.pairs(tags).stream().map(pair -> toJob(run.id(), number, pair, options)).toList();
     }
 
     private static ImageJob toJob(String runId, int rule, ImageCopyJob pair, JobOptions options) {

@@ -3,7 +3,6 @@ package dev.imagesyncer.pipeline;
 import dev.imagesyncer.copy.CopyPlan;
 import dev.imagesyncer.job.CopyJob;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The first step of {@code copy-image}: checks the target (one HEAD) and finds what it lacks. The body
@@ -12,25 +11,21 @@ import org.apache.camel.Processor;
  *
  * @throws dev.imagesyncer.registry.RegistryException when a registry call fails
  */
-public final class PlanCopy implements Processor {
+public final class PlanCopy extends RunStep<CopyJob> {
 
     /** When the copy of this image and destination started, from {@link System#nanoTime()}. */
     public static final String STARTED = "ImageSyncerStarted";
 
-    private final ActiveRuns runs;
-
     public PlanCopy(ActiveRuns runs) {
-        this.runs = runs;
+        super(runs, CopyJob.class);
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        CopyJob job = exchange.getMessage().getMandatoryBody(CopyJob.class);
+    protected Object apply(CopyJob job, RunContext run, Exchange exchange) {
         if (exchange.getProperty(STARTED) == null) {
             exchange.setProperty(STARTED, System.nanoTime());
         }
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
-        exchange.getMessage().setBody(run.copier().plan(job.sourceReference(), job.sourceHead(),
-                job.destinationReference(), job.options().toCopyOptions()));
+        return run.copier().plan(job.sourceReference(), job.sourceHead(), job.destinationReference(),
+                job.options().toCopyOptions());
     }
 }

@@ -2,7 +2,6 @@ package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.copy.CopyPlan;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The step of {@code copy-image} after its blobs are in: pushes the child manifests the target lacks (by digest),
@@ -11,18 +10,14 @@ import org.apache.camel.Processor;
  *
  * @throws dev.imagesyncer.registry.RegistryException when a push fails
  */
-public final class PushManifests implements Processor {
-
-    private final ActiveRuns runs;
+public final class PushManifests extends RunStep<CopyPlan> {
 
     public PushManifests(ActiveRuns runs) {
-        this.runs = runs;
+        super(runs, CopyPlan.class);
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        CopyPlan plan = exchange.getMessage().getMandatoryBody(CopyPlan.class);
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
-        exchange.getMessage().setBody(run.copier().push(plan));
+    protected Object apply(CopyPlan plan, RunContext run, Exchange exchange) {
+        return run.copier().push(plan);
     }
 }

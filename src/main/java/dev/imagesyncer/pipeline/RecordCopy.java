@@ -2,31 +2,26 @@ package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.copy.CopyResult;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The last step of {@code copy-image}: records the copy's outcome in the run and prints its progress line. The
  * body {@link CopyResult} becomes an {@link dev.imagesyncer.report.ImageOutcome}, which the route sends on as an
  * event.
  */
-public final class RecordCopy implements Processor {
-
-    private final ActiveRuns runs;
+public final class RecordCopy extends RunStep<CopyResult> {
 
     public RecordCopy(ActiveRuns runs) {
-        this.runs = runs;
+        super(runs, CopyResult.class);
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        CopyResult result = exchange.getMessage().getMandatoryBody(CopyResult.class);
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
+    protected Object apply(CopyResult result, RunContext run, Exchange exchange) {
         Long started = exchange.getProperty(PlanCopy.STARTED, Long.class);
         double seconds = started == null ? 0 : (System.nanoTime() - started) / 1e9;
         int attempts = exchange.getProperty(RedeliveryLog.ATTEMPTS, 1, Integer.class);
         String source = exchange.getMessage().getHeader(Headers.SOURCE, result.source().toString(), String.class);
         String destination = exchange.getMessage().getHeader(Headers.DESTINATION, result.target().toString(),
                 String.class);
-        exchange.getMessage().setBody(run.tally().copied(source, destination, result, seconds, attempts));
+        return run.tally().copied(source, destination, result, seconds, attempts);
     }
 }

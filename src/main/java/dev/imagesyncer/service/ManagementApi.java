@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * What the management endpoints of service mode answer: the run reports, health (Camel's health checks) and
- * the Prometheus metrics. The routes in {@code service.camel.yaml} map HTTP onto these methods.
+ * the Prometheus metrics (camel-micrometer's registry, our meters beside Camel's). The routes in
+ * {@code service.camel.yaml} map HTTP onto these methods; each answer's status code and content type are set
+ * here, by {@link #answer}, and nowhere else.
  */
 public final class ManagementApi {
 
@@ -35,8 +37,22 @@ public final class ManagementApi {
         this.metrics = metrics;
     }
 
-    /** Every kept run, newest first, without the per-image lists. */
-    public String runs() throws IOException {
+    private static final String JSON_TYPE = "application/json";
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** 202: the run was handed to {@code seda:sync}. */
+    public String started(Exchange exchange) {
+        return answer(exchange, 202, JSON_TYPE, JSON.createObjectNode().put("status", "started").toString());
+    }
+
+    /** 409: a run is going; runs never overlap. */
+    public String busy(Exchange exchange) {
+        return answer(exchange, 409, JSON_TYPE, JSON.createObjectNode().put("status", "busy")
+                .put("message", "a sync run is going").toString());
+    }
+
+    /** Every kept run, newest first, without the per-image outcomes. */
+    public String runs(Exchange exchange) throws IOException {
         ArrayNode runs = JSON.createArrayNode();
         List<Path> newestFirst = new ArrayList<>(RunReportStore.list(reportsDir));
         Collections.reverse(newestFirst);
@@ -45,17 +61,16 @@ public final class ManagementApi {
             run.remove("outcomes");
             runs.add(run);
         }
-        return runs.toString();
+        return answer(exchange, 200, JSON_TYPE, runs.toString());
     }
 
     /** One run's full report, or 404. */
     public String run(@Header("id") String id, Exchange exchange) throws IOException {
         Path report = reportsDir.resolve("run-" + id + ".json");
         if (!RUN_ID.matcher(id).matches() || !Files.isRegularFile(report)) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            return JSON.createObjectNode().put("error", "no run " + id).toString();
+            return answer(exchange, 404, JSON_TYPE, JSON.createObjectNode().put("error", "no run " + id).toString());
         }
-        return Files.readString(report);
+        return answer(exchange, 200, JSON_TYPE, Files.readString(report));
     }
 
     /** UP when every Camel health check is (routes and context), else DOWN with 503. */
@@ -67,13 +82,18 @@ public final class ManagementApi {
         results.forEach(result -> checks.addObject()
                 .put("name", result.getCheck().getId())
                 .put("status", result.getState().name()));
-        if (!up) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
-        }
-        return health.toString();
+        return answer(exchange, up ? 200 : 503, JSON_TYPE, health.toString());
     }
 
-    public String metrics() {
-        return metrics.scrape();
+    /** The Prometheus text exposition. */
+    public String metrics(Exchange exchange) {
+        return answer(exchange, 200, PROMETHEUS_TYPE, metrics.scrape());
+    }
+
+    /** Sets the status code and content type of an answer; returns its body. */
+    private static String answer(Exchange exchange, int status, String contentType, String body) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
+        return body;
     }
 }

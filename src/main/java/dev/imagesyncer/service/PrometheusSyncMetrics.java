@@ -5,7 +5,6 @@ import dev.imagesyncer.report.ImageOutcome;
 import dev.imagesyncer.report.RunSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Clock;
@@ -20,20 +19,31 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PrometheusSyncMetrics implements SyncMetrics {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
-    private final Counter blobsCopied = Counter.builder("imagesyncer.blobs.copied").register(registry);
-    private final Counter blobsMounted = Counter.builder("imagesyncer.blobs.mounted").register(registry);
-    private final Counter bytes = Counter.builder("imagesyncer.bytes.copied").baseUnit("bytes").register(registry);
-    private final Counter retries = Counter.builder("imagesyncer.retries").register(registry);
-    private final Counter rateLimited = Counter.builder("imagesyncer.rate.limited")
-            .description("429 answers from registries").register(registry);
-    private final Timer runs = Timer.builder("imagesyncer.run.duration").register(registry);
+    private final Counter blobsCopied;
+    private final Counter blobsMounted;
+    private final Counter bytes;
+    private final Counter retries;
+    private final Counter rateLimited;
+    private final Timer runs;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
 
-    public PrometheusSyncMetrics(Clock clock) {
+    /**
+     * Our meters on {@code registry}: camel-micrometer's registry (bound as {@code metricsRegistry}), so that one
+     * scrape shows them beside Camel's own route and exchange meters.
+     */
+    public PrometheusSyncMetrics(PrometheusMeterRegistry registry, Clock clock) {
+        this.registry = registry;
         this.clock = clock;
+        blobsCopied = Counter.builder("imagesyncer.blobs.copied").register(registry);
+        blobsMounted = Counter.builder("imagesyncer.blobs.mounted").register(registry);
+        bytes = Counter.builder("imagesyncer.bytes.copied").baseUnit("bytes").register(registry);
+        retries = Counter.builder("imagesyncer.retries").register(registry);
+        rateLimited = Counter.builder("imagesyncer.rate.limited").description("429 answers from registries")
+                .register(registry);
+        runs = Timer.builder("imagesyncer.run.duration").register(registry);
         ImageOutcome.WORDS.forEach(word -> outcomes.put(word,
                 Counter.builder("imagesyncer.images." + word.replace('-', '.')).register(registry)));
     }

@@ -19,13 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EditedRoutesIT extends TwoRegistries {
 
-    private Path routes(String fixture) throws Exception {
-        Path routes = Files.createDirectories(work.resolve("routes-" + fixture));
-        Files.copy(Path.of("src/test/resources/routes-fixtures", fixture, "sync.camel.yaml"),
-                routes.resolve("sync.camel.yaml"));
-        return routes;
-    }
-
     @Test
     void runs_an_edited_copy_of_the_shipped_routes() throws Exception {
         TestImage image = TestImages.ociManifest(1, 256);
@@ -35,7 +28,7 @@ class EditedRoutesIT extends TwoRegistries {
         JarRun.writeInsecureAuth(work, source, target);
 
         JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--routes",
-                routes("results-to-file").toString());
+                JarRun.routesFixture(work, "results-to-file").toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.stderr()).contains("edited route: 0 images closed without an outcome");
@@ -50,7 +43,7 @@ class EditedRoutesIT extends TwoRegistries {
 
     @Test
     void a_broken_route_file_stops_start_up_naming_the_file_and_line() throws Exception {
-        Path routes = routes("broken");
+        Path routes = JarRun.routesFixture(work, "broken");
         Files.writeString(work.resolve("images.yaml"), "{}\n");
 
         JarRun run = JarRun.in(work, Map.of(), "--images", "images.yaml", "--routes", routes.toString());

@@ -76,6 +76,17 @@ record JarRun(int exitCode, String stdout, String stderr) {
     }
 
     /** Writes {@code auth.yaml} into {@code directory}, marking the test registries insecure (they speak plain http). */
+    /**
+     * A copy of the routes fixture {@code name} (under {@code src/test/resources/routes-fixtures}: the shipped
+     * routes with one edit) in {@code directory}, for {@code --routes}.
+     */
+    static Path routesFixture(Path directory, String name) throws IOException {
+        Path routes = Files.createDirectories(directory.resolve("routes-" + name));
+        Files.copy(Path.of("src/test/resources/routes-fixtures", name, "sync.camel.yaml"),
+                routes.resolve("sync.camel.yaml"));
+        return routes;
+    }
+
     static void writeInsecureAuth(Path directory, RegistryEndpoint... registries) throws IOException {
         StringBuilder yaml = new StringBuilder();
         for (RegistryEndpoint registry : registries) {

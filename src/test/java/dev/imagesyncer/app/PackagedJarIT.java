@@ -38,6 +38,18 @@ class PackagedJarIT {
     }
 
     @Test
+    void carries_the_documented_application_properties_at_its_root() throws Exception {
+        Path jar = Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            java.util.zip.ZipEntry entry = zip.getEntry("application.properties");
+            assertThat(entry).as("application.properties at the root of the jar").isNotNull();
+            assertThat(new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(Files.readString(Path.of("application.properties")))
+                    .contains("sync.retries = 2", "sync.proc = 5");
+        }
+    }
+
+    @Test
     void the_launcher_records_a_class_data_archive_on_a_first_sync_then_starts_from_it() throws Exception {
         Path cache = elsewhere.resolve("cache");
         Path launcher = Path.of("bin/camel-image-syncer").toAbsolutePath();

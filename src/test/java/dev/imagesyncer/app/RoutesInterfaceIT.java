@@ -26,14 +26,6 @@ class RoutesInterfaceIT extends TwoRegistries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Path routes(String fixture) throws Exception {
-        Path routes = work.resolve("routes-" + fixture);
-        Files.createDirectories(routes);
-        Files.copy(Path.of("src/test/resources/routes-fixtures", fixture, "sync.camel.yaml"),
-                routes.resolve("sync.camel.yaml"));
-        return routes;
-    }
-
     @Test
     void a_filter_at_the_start_of_copy_image_drops_those_destinations_and_counts_them_filtered() throws Exception {
         TestImage image = TestImages.ociManifest(1, 512);
@@ -47,7 +39,7 @@ class RoutesInterfaceIT extends TwoRegistries {
         JarRun.writeInsecureAuth(work, source, target);
 
         JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--reports",
-                "reports", "--routes", routes("filter-internal").toString());
+                "reports", "--routes", JarRun.routesFixture(work, "filter-internal").toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(Skopeo.inspectRaw(target, "public/app:v1")).isEqualTo(image.manifest());
@@ -78,7 +70,7 @@ class RoutesInterfaceIT extends TwoRegistries {
         JarRun.writeInsecureAuth(work, source, target);
 
         JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--routes",
-                routes("log-blobs").toString());
+                JarRun.routesFixture(work, "log-blobs").toString());
 
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.summary()).contains("3 images synced", "blobs: 3 copied, 3 mounted, 3 present");
@@ -147,7 +139,7 @@ class RoutesInterfaceIT extends TwoRegistries {
             writeFiles(front);
 
             JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
-                    "--retries", "2", "--routes", routes("blob-no-redelivery").toString());
+                    "--retries", "2", "--routes", JarRun.routesFixture(work, "blob-no-redelivery").toString());
 
             assertThat(blobGets(front, layer)).as(run.toString()).isEqualTo(1);
             assertThat(run.exitCode()).isEqualTo(255);

@@ -158,6 +158,9 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                 return SUCCESS;
             }
             RunSummary summary = application.runOnce();
+            if (summary == null) {
+                return error(err, "the run ended before it finished (see the log)", null, IMAGES_FAILED);
+            }
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (Exception e) {
             // Camel wraps what the beans threw: a file that went bad since the start is still a config error

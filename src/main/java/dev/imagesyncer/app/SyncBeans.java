@@ -10,12 +10,14 @@ import dev.imagesyncer.pipeline.CopyBlob;
 import dev.imagesyncer.pipeline.EventBodies;
 import dev.imagesyncer.pipeline.FailureRecorder;
 import dev.imagesyncer.pipeline.HeadSource;
+import dev.imagesyncer.pipeline.HeadersFromBody;
 import dev.imagesyncer.pipeline.JobList;
 import dev.imagesyncer.pipeline.ListTags;
 import dev.imagesyncer.pipeline.PlanCopy;
 import dev.imagesyncer.pipeline.PushManifests;
 import dev.imagesyncer.pipeline.RecordCopy;
 import dev.imagesyncer.pipeline.RedeliveryLog;
+import dev.imagesyncer.pipeline.RunInterrupted;
 import dev.imagesyncer.pipeline.RunSettings;
 import dev.imagesyncer.registry.http.CaFiles;
 import dev.imagesyncer.service.ManagementApi;
@@ -39,8 +41,9 @@ import java.util.Map;
 /**
  * The one place where the beans the routes call are made and bound, from the {@code sync.*} properties (each
  * documented, with its default, in the packaged {@code application.properties}). Also registers the two thread
- * pool profiles the routes split on: {@value #WORKERS} (images and rules in parallel: 4 x {@code sync.proc}
- * threads, as images mostly wait for registries) and {@value #TRANSFERS} (blob transfers: exactly
+ * pool profiles the routes split on (Camel makes one pool per split that names a profile):
+ * {@value #WORKERS} (rules, and images, in parallel: 4 x {@code sync.proc} threads each, as images mostly wait
+ * for registries) and {@value #TRANSFERS} (blob transfers, the one split of {@code copy-image}: exactly
  * {@code sync.proc} threads and an unbounded queue, so {@code --proc} bounds the transfers of all images and no
  * caller ever transfers on its own thread).
  *
@@ -84,12 +87,14 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("listTags", new ListTags(runs));
         registry.bind("jobList", new JobList());
         registry.bind("headSource", new HeadSource(runs));
+        registry.bind("headersFromBody", new HeadersFromBody());
         registry.bind("planCopy", new PlanCopy(runs));
         registry.bind("copyBlob", new CopyBlob(runs));
         registry.bind("blobTally", new BlobTally());
         registry.bind("blobsLanded", new BlobsLanded());
         registry.bind("pushManifests", new PushManifests(runs));
         registry.bind("recordCopy", new RecordCopy(runs));
+        registry.bind("runInterrupted", new RunInterrupted(runs));
         registry.bind("failures", new FailureRecorder(runs));
         registry.bind("redeliveryLog", new RedeliveryLog(runs, metrics));
         registry.bind("events", new EventBodies(metrics));
@@ -123,7 +128,9 @@ public final class SyncBeans implements CamelConfiguration {
                 DefaultDestination.resolve(properties.text("sync.registry"), properties.text("sync.namespace"),
                         environment),
                 environment);
-        CopyOptions copy = new CopyOptions(properties.bool("sync.force"),
+        properties.number("sync.retries.multiplier", "sync.retries.multiplier", 1, 2);
+        properties.number("sync.retries.maxDelay", "milliseconds", 0, 60000);
+        CopyOptions copy = new CopyOptions(properties.bool("sync.force", "--force"),
                 PlatformFilter.of(properties.list("sync.os"), properties.list("sync.arch")));
         RunSettings.Transfers transfers = new RunSettings.Transfers(
                 (int) properties.number("sync.proc", "--proc", 1, 5),

@@ -42,8 +42,13 @@ final class SyncProperties {
                 : Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
-    boolean bool(String key) {
-        return Boolean.parseBoolean(text(key, "false"));
+    /** {@code true} or {@code false} (false when unset). */
+    boolean bool(String key, String flag) {
+        String value = text(key, "false");
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(key + " (" + flag + ") must be true or false, not " + value);
+        }
+        return Boolean.parseBoolean(value);
     }
 
     /**

@@ -57,12 +57,10 @@ public final class BlobLedger {
         }
     }
 
-    /**
-     * True when a copy of this run has claimed {@code digest} in the {@code target} repository: it landed there,
-     * or is on its way.
-     */
-    public boolean isClaimedInRepository(Repository target, Digest digest) {
-        return landed.containsKey(target + "@" + digest);
+    /** True when a copy of this run has put {@code digest} into the {@code target} repository. */
+    public boolean hasLandedInRepository(Repository target, Digest digest) {
+        CompletableFuture<Repository> claim = landed.get(target + "@" + digest);
+        return claim != null && claim.isDone() && claim.getNow(null) != null;
     }
 
     /** The claim on transferring {@code digest} into {@code target}'s registry. */

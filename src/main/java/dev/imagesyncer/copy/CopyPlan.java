@@ -19,22 +19,22 @@ import java.util.Objects;
  * @param note            a remark for the user (a filtered index), or why nothing is pushed; empty otherwise
  * @param manifest        the top manifest's exact bytes, null when nothing is pushed
  * @param children        the child manifests the target lacks, in push order
- * @param blobs           the blobs the manifests refer to (foreign layers left out), each once, that no copy of
- *                        this run has claimed in the target repository yet: one {@code copy-blob} exchange each
- * @param claimedBlobs    the other blobs the manifests refer to: another copy of this run put them into the target
- *                        repository, or is doing so; {@link ImageCopier#push} makes sure they landed
+ * @param blobs           the blobs the manifests refer to (foreign layers left out), each once, that this run has
+ *                        not put into the target repository yet: one {@code copy-blob} exchange each
+ * @param landedBlobs     the other blobs the manifests refer to: this run put them into the target repository
+ *                        already (counted present)
  * @param blobCounts      what the blob copies did, once they ran
  */
 public record CopyPlan(ImageReference source, ImageReference target, Digest digest, String skipOutcome,
                        String note, Manifest manifest, List<Manifest> children, List<BlobCopy> blobs,
-                       List<BlobCopy> claimedBlobs, BlobCounts blobCounts) {
+                       List<BlobCopy> landedBlobs, BlobCounts blobCounts) {
 
     public CopyPlan {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
         children = List.copyOf(children);
         blobs = List.copyOf(blobs);
-        claimedBlobs = List.copyOf(claimedBlobs);
+        landedBlobs = List.copyOf(landedBlobs);
         if ((manifest == null) == (skipOutcome == null)) {
             throw new IllegalArgumentException("a plan pushes a manifest or says why not, not both");
         }
@@ -53,7 +53,7 @@ public record CopyPlan(ImageReference source, ImageReference target, Digest dige
 
     /** This plan, with what its blob copies did. */
     public CopyPlan withBlobCounts(BlobCounts counts) {
-        return new CopyPlan(source, target, digest, skipOutcome, note, manifest, children, blobs, claimedBlobs,
+        return new CopyPlan(source, target, digest, skipOutcome, note, manifest, children, blobs, landedBlobs,
                 counts);
     }
 

@@ -22,8 +22,8 @@ public record CopyResult(ImageReference source, ImageReference target, Digest di
     public static final String UNCHANGED = "unchanged";
     public static final String FILTERED = "filtered";
 
-    /** True when nothing was pushed. */
-    public boolean skipped() {
+    /** True when nothing was pushed: the outcome is unchanged or filtered. */
+    public boolean pushedNothing() {
         return !SYNCED.equals(outcome);
     }
 

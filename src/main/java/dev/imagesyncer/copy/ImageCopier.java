@@ -125,18 +125,16 @@ public final class ImageCopier {
         manifest.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob));
         children.forEach(child -> child.blobs().forEach(blob -> blobs.putIfAbsent(blob.digest(), blob)));
         List<BlobCopy> copies = new ArrayList<>();
-        List<BlobCopy> claimed = new ArrayList<>();
+        List<BlobCopy> landed = new ArrayList<>();
         blobs.values().stream().filter(blob -> !blob.isForeign()).map(blob -> new BlobCopy(from, to, blob))
-                .forEach(copy -> (ledger.isClaimedInRepository(to, copy.blob().digest()) ? claimed : copies).add(copy));
-        return new CopyPlan(source, copied, manifest.digest(), null, note, manifest, children, copies, claimed,
+                .forEach(copy -> (ledger.hasLandedInRepository(to, copy.blob().digest()) ? landed : copies).add(copy));
+        return new CopyPlan(source, copied, manifest.digest(), null, note, manifest, children, copies, landed,
                 BlobCounts.NONE);
     }
 
     /**
-     * Pushes what {@code plan} says once its blobs are in: waits for the blobs another copy of this run claimed
-     * (and copies one itself if that copy failed), then pushes the child manifests by digest (each once per
-     * repository and run), then the top manifest under the tag or digest. A plan with nothing to push returns
-     * its outcome.
+     * Pushes what {@code plan} says once its blobs are in: the child manifests by digest (each once per repository
+     * and run), then the top manifest under the tag or digest. A plan with nothing to push returns its outcome.
      *
      * @throws dev.imagesyncer.registry.RegistryException when a push fails (a registry refuses a manifest whose
      *                                                    blobs are missing: MANIFEST_BLOB_UNKNOWN)
@@ -147,8 +145,8 @@ public final class ImageCopier {
                     plan.blobCounts(), 0);
         }
         BlobCounts blobs = plan.blobCounts();
-        for (BlobCopy claimed : plan.claimedBlobs()) {
-            blobs = blobs.plus(copyBlob(claimed));
+        for (BlobCopy landed : plan.landedBlobs()) {
+            blobs = blobs.plus(BlobResult.PRESENT);
         }
         Repository to = plan.target().repository();
         int pushed = 0;
@@ -187,7 +185,7 @@ public final class ImageCopier {
             client.putManifest(to, child.digest().toString(), child);
             claim.landed(to);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             claim.failed();
             throw e;
         }
@@ -204,20 +202,22 @@ public final class ImageCopier {
         Descriptor blob = copy.blob();
         Repository from = copy.from();
         Repository to = copy.to();
-        BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
-        if (!inRepository.isOwner()) {
-            if (awaitLanding(inRepository).isPresent()) {
-                return BlobResult.PRESENT;
+        while (true) {
+            BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
+            if (!inRepository.isOwner()) {
+                if (awaitLanding(inRepository).isPresent()) {
+                    return BlobResult.PRESENT;
+                }
+                continue; // the copy that claimed it failed: claim it again, so that one copy writes at a time
             }
-            return copyIntoRepository(blob, from, to); // its first copy failed: try once more here
-        }
-        try {
-            BlobResult result = copyIntoRepository(blob, from, to);
-            inRepository.landed(to);
-            return result;
-        } catch (RuntimeException e) {
-            inRepository.failed();
-            throw e;
+            try {
+                BlobResult result = copyIntoRepository(blob, from, to);
+                inRepository.landed(to);
+                return result;
+            } catch (RuntimeException | Error e) {
+                inRepository.failed();
+                throw e;
+            }
         }
     }
 
@@ -233,7 +233,7 @@ public final class ImageCopier {
             BlobResult result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT : push(blob, from, to, null);
             inRegistry.landed(to);
             return result;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             inRegistry.failed();
             throw e;
         }

@@ -23,6 +23,7 @@ import dev.imagesyncer.report.RunSummary;
 import dev.imagesyncer.report.RunTally;
 import dev.imagesyncer.service.SyncMetrics;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +81,14 @@ public final class ActiveRuns {
             RunContext run = newRun(config);
             active.set(run);
             exchange.getMessage().setHeader(Headers.RUN_ID, run.id());
+            // however the run's exchange ends, the run ends with it: a failure before finish must not leave it
+            // open (and every later run skipped)
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    abandon(run.id(), done.getException());
+                }
+            });
             LOG.info("sync run {} started: {} {}", run.id(), config.images().rules().size(),
                     config.images().rules().size() == 1 ? "rule" : "rules");
             return config.images().rules();
@@ -217,6 +226,22 @@ public final class ActiveRuns {
             return summary;
         } finally {
             active.set(null);
+            running.set(false);
+        }
+    }
+
+    /** Ends run {@code runId} if {@link #finish} did not: closes its client and lets the next run start. */
+    private void abandon(String runId, Throwable why) {
+        RunContext run = active.get();
+        if (run == null || !run.id().equals(runId) || !active.compareAndSet(run, null)) {
+            return;
+        }
+        LOG.warn("sync run {} ended before it finished{}", runId, why == null ? "" : ": " + why.getMessage());
+        try {
+            run.close();
+        } catch (IOException e) {
+            LOG.debug("closing the registry client of run {} failed: {}", runId, e.getMessage());
+        } finally {
             running.set(false);
         }
     }

@@ -25,6 +25,10 @@ public final class BlobTally implements AggregationStrategy {
         if (failure != null) {
             if (inputExchange.getProperty(FAILURE) == null) {
                 inputExchange.setProperty(FAILURE, new BlobFailedException(newExchange.getMessage().getBody(), failure));
+                // the image's outcome says how often its failing blob was tried
+                inputExchange.setProperty(RedeliveryLog.ATTEMPTS, Math.max(
+                        inputExchange.getProperty(RedeliveryLog.ATTEMPTS, 1, Integer.class),
+                        newExchange.getProperty(RedeliveryLog.ATTEMPTS, 1, Integer.class)));
             }
         } else if (newExchange.getMessage().getBody() instanceof BlobResult blob) {
             inputExchange.setProperty(COUNTS, inputExchange.getProperty(COUNTS, BlobCounts.NONE, BlobCounts.class)

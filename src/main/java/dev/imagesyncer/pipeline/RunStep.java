@@ -1,12 +1,13 @@
 package dev.imagesyncer.pipeline;
 
+import dev.imagesyncer.job.ImageJob;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
  * A step of the sync routes that works on one body with what its run uses: finds the run by the header
- * {@link Headers#RUN_ID}, hands the body (of type {@code T}) to {@link #apply}, and makes the result the new
- * body.
+ * {@link Headers#RUN_ID} (set from the body when it is an {@link ImageJob} without it), hands the body (of type
+ * {@code T}) to {@link #apply}, and makes the result the new body.
  *
  * @param <T> the body the step takes
  */
@@ -23,7 +24,13 @@ abstract class RunStep<T> implements Processor {
     @Override
     public final void process(Exchange exchange) throws Exception {
         T body = exchange.getMessage().getMandatoryBody(bodyType);
-        RunContext run = runs.context(exchange.getMessage().getHeader(Headers.RUN_ID, String.class));
+        String runId = exchange.getMessage().getHeader(Headers.RUN_ID, String.class);
+        if (runId == null && body instanceof ImageJob job) {
+            // an image's exchange carries its run in its body, too: the header follows from it
+            runId = job.runId();
+            exchange.getMessage().setHeader(Headers.RUN_ID, runId);
+        }
+        RunContext run = runs.context(runId);
         exchange.getMessage().setBody(apply(body, run, exchange));
     }
 

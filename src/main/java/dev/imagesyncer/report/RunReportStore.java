@@ -42,7 +42,15 @@ public final class RunReportStore {
                 .put(ImageOutcome.FAILED, images.failed())
                 .put(ImageOutcome.FILTERED, images.filtered())
                 .put(ImageOutcome.NOT_STARTED, images.notStarted());
-        run.set("transfers", JSON.valueToTree(summary.transfers()));
+        RunSummary.TransferCounts transfers = summary.transfers();
+        run.putObject("transfers")
+                .put("blobsCopied", transfers.blobsCopied())
+                .put("blobsMounted", transfers.blobsMounted())
+                .put("blobsPresent", transfers.blobsPresent())
+                .put("manifestsPushed", transfers.manifestsPushed())
+                .put("bytes", transfers.bytes())
+                .put("retries", transfers.retries())
+                .put("rateLimited", transfers.rateLimited());
         if (withOutcomes) {
             run.set("outcomes", JSON.valueToTree(summary.outcomes()));
         }

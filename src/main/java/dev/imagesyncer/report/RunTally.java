@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Collects the outcome of every image and destination of one run, from many threads, and prints a progress line
- * for each: {@code [n/N] source -> destination  digest  bytes  seconds}, or its outcome word and why. The pairs a
+ * Collects the outcome of every image and destination of one run (exactly one each: the first), from many
+ * threads, and prints a progress line for each: {@code [n/N] source -> destination  digest  bytes  seconds}, or its outcome word and why. The pairs a
  * run planned and that ended without an outcome are closed at the end as {@code filtered} (a route step dropped
  * them) or, once the run was interrupted, {@code not-started}.
  */
@@ -21,6 +21,7 @@ public final class RunTally {
 
     /** Progress and the summary go to this logger, which the logging set-up always sends to the terminal. */
     private static final Logger PROGRESS = LoggerFactory.getLogger("dev.imagesyncer.progress");
+    private static final Logger LOG = LoggerFactory.getLogger(RunTally.class);
 
     private final Clock clock;
     private final Instant started;
@@ -67,7 +68,7 @@ public final class RunTally {
         ImageOutcome outcome = new ImageOutcome(source, destination, result.outcome(), result.digest().toString(),
                 result.bytes(), seconds, attempts, result.note());
         int done = end(outcome, source, destination);
-        if (result.skipped()) {
+        if (result.pushedNothing()) {
             PROGRESS.info("[{}/{}] {} -> {}  {}: {}", done, total, source, destination, result.outcome(), result.note());
         } else {
             PROGRESS.info("[{}/{}] {} -> {}  {}  {}  {}{}", done, total, source, destination, result.digest(),
@@ -77,11 +78,19 @@ public final class RunTally {
         return outcome;
     }
 
-    /** A copy that failed for good, to each of {@code destinations} (a source that cannot be read fails them all). */
+    /**
+     * A copy that failed for good, to each of {@code destinations} (a source that cannot be read fails them all).
+     * A pair that already has an outcome keeps it (a step after the outcome failed, e.g. sending its event): that
+     * failure is logged, not counted again. Returns the outcomes added.
+     */
     public synchronized List<ImageOutcome> failed(String source, List<String> destinations, String reason,
                                                   int attempts) {
         List<ImageOutcome> failedNow = new ArrayList<>();
         for (String destination : destinations) {
+            if (ended.contains(pair(source, destination))) {
+                LOG.warn("{} -> {}: a step after its outcome failed: {}", source, destination, reason);
+                continue;
+            }
             if (!planned.contains(pair(source, destination))) {
                 total++; // a rule whose tags could not be listed: its copies were never planned
             }
@@ -92,18 +101,6 @@ public final class RunTally {
             PROGRESS.warn("[{}/{}] {} -> {}  failed: {}", done, total, source, destination, reason);
         }
         return failedNow;
-    }
-
-    /** Images the run did not start because it was interrupted first. */
-    public synchronized List<ImageOutcome> notStarted(String source, List<String> destinations) {
-        List<ImageOutcome> now = new ArrayList<>();
-        for (String destination : destinations) {
-            ImageOutcome outcome = new ImageOutcome(source, destination, ImageOutcome.NOT_STARTED, "", 0, 0, 0,
-                    "the run was interrupted before it started");
-            end(outcome, source, destination);
-            now.add(outcome);
-        }
-        return now;
     }
 
     /**
@@ -161,8 +158,9 @@ public final class RunTally {
 
     /** Records an outcome; returns how many pairs have ended so far. */
     private int end(ImageOutcome outcome, String source, String destination) {
-        outcomes.add(outcome);
-        ended.add(pair(source, destination));
+        if (ended.add(pair(source, destination))) {
+            outcomes.add(outcome);
+        }
         return outcomes.size();
     }
 

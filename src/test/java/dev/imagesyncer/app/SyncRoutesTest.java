@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The shipped routes, with stubs for the registry steps: what flows where, what is retried, what is counted. */
 class SyncRoutesTest {
@@ -211,6 +212,35 @@ class SyncRoutesTest {
             assertThat(summary.status()).isEqualTo(RunSummary.INTERRUPTED);
             assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(4, 0, 0, 0, 2));
             assertThat(routes.pushed).hasSize(4);
+        }
+    }
+
+    @Test
+    void a_rule_whose_tags_cannot_be_listed_fails_alone_even_when_it_comes_first() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of("sync.retries", "0"))) {
+            Map<String, Object> images = new LinkedHashMap<>();
+            images.put("unknown-host.test/lab/all-tags", "dst.test/mirror/all"); // listing fails: unknown host
+            images.put("src.test/lab/app:v1", "dst.test/mirror/app");
+
+            RunSummary first = routes.run(images);
+            RunSummary second = routes.run(images);
+
+            assertThat(first.status()).isEqualTo(RunSummary.PARTIAL);
+            assertThat(first.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 1, 0, 0));
+            assertThat(first.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.FAILED)).singleElement()
+                    .satisfies(o -> assertThat(o.detail()).contains("unknown host"));
+            assertThat(second).as("the next run starts").isNotNull();
+        }
+    }
+
+    @Test
+    void a_run_whose_exchange_fails_before_it_finishes_is_ended_so_that_the_next_one_starts() throws Exception {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of("sync.events.uri", "direct:nowhere"))) {
+            assertThatThrownBy(() -> routes.run(images(1))).hasStackTraceContaining("No consumers available");
+            assertThatThrownBy(() -> routes.run(images(1))).as("not skipped as overlapping")
+                    .hasStackTraceContaining("No consumers available");
+            assertThat(routes.context().getRegistry().lookupByNameAndType("runs", ActiveRuns.class).isRunning())
+                    .isFalse();
         }
     }
 }

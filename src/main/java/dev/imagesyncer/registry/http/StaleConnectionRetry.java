@@ -14,9 +14,10 @@ import java.net.SocketException;
 
 /**
  * Sends an idempotent request once more, at once, when its connection was dropped before any answer came: no
- * answer at all, a broken pipe or a reset (not a refused connection: that is no dropped one). Mostly this is a pooled connection that the server had closed after
- * an error answer, which the request never got through. Timeouts, statuses and second failures are left to
- * {@link dev.imagesyncer.registry.ResumePolicy}, which waits and counts.
+ * answer at all, a broken pipe or a reset (not a refused connection: that is no dropped one). Mostly this is a
+ * pooled connection that the server had closed after an error answer, which the request never got through.
+ * Timeouts, statuses and second failures surface as exceptions, for the routes' redelivery policy, which waits
+ * and counts.
  */
 final class StaleConnectionRetry implements HttpRequestRetryStrategy {
 

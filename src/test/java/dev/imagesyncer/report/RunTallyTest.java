@@ -1,0 +1,72 @@
+package dev.imagesyncer.report;
+
+import dev.imagesyncer.copy.BlobCounts;
+import dev.imagesyncer.copy.CopyResult;
+import dev.imagesyncer.registry.Digest;
+import dev.imagesyncer.registry.ImageReference;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every image and destination of a run ends with exactly one outcome. */
+class RunTallyTest {
+
+    private static final String SOURCE = "src.test/lab/app:v1";
+
+    private static CopyResult synced(String destination) {
+        return new CopyResult(ImageReference.parse(SOURCE), ImageReference.parse(destination),
+                Digest.sha256("m".getBytes(StandardCharsets.UTF_8)), CopyResult.SYNCED, "",
+                new BlobCounts(2, 0, 1, 300), 1);
+    }
+
+    @Test
+    void a_failure_after_an_outcome_does_not_count_the_pair_twice() {
+        RunTally tally = new RunTally(Clock.systemUTC());
+        tally.planned(List.of(SOURCE), List.of(List.of("dst.test/a:v1", "dst.test/b:v1")));
+
+        tally.copied(SOURCE, "dst.test/a:v1", synced("dst.test/a:v1"), 0.1, 1);
+        List<ImageOutcome> again = tally.failed(SOURCE, List.of("dst.test/a:v1"), "the event could not be sent", 1);
+        List<ImageOutcome> closed = tally.closeUnaccounted();
+        RunSummary summary = tally.summary("run");
+
+        assertThat(again).isEmpty();
+        assertThat(closed).singleElement().satisfies(o -> {
+            assertThat(o.destination()).isEqualTo("dst.test/b:v1");
+            assertThat(o.result()).isEqualTo(ImageOutcome.FILTERED);
+        });
+        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 1, 0));
+        assertThat(summary.status()).isEqualTo(RunSummary.SUCCEEDED);
+        assertThat(summary.transfers().blobsCopied()).isEqualTo(2);
+    }
+
+    @Test
+    void an_interrupted_run_closes_what_did_not_start_as_not_started() {
+        RunTally tally = new RunTally(Clock.systemUTC());
+        tally.planned(List.of(SOURCE, "src.test/lab/app:v2"), List.of(List.of("dst.test/a:v1"),
+                List.of("dst.test/a:v2")));
+        tally.copied(SOURCE, "dst.test/a:v1", synced("dst.test/a:v1"), 0.1, 1);
+        tally.interrupted();
+
+        tally.closeUnaccounted();
+        RunSummary summary = tally.summary("run");
+
+        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 0, 1));
+        assertThat(summary.status()).isEqualTo(RunSummary.INTERRUPTED);
+    }
+
+    @Test
+    void a_run_where_images_failed_and_none_synced_failed_and_one_with_some_synced_is_partial() {
+        RunTally none = new RunTally(Clock.systemUTC());
+        none.failed(SOURCE, List.of("dst.test/a:v1"), "HTTP 404", 1);
+        RunTally some = new RunTally(Clock.systemUTC());
+        some.failed(SOURCE, List.of("dst.test/a:v1"), "HTTP 404", 1);
+        some.copied(SOURCE, "dst.test/b:v1", synced("dst.test/b:v1"), 0.1, 1);
+
+        assertThat(none.summary("a").status()).isEqualTo(RunSummary.FAILED);
+        assertThat(some.summary("b").status()).isEqualTo(RunSummary.PARTIAL);
+    }
+}

@@ -235,7 +235,7 @@ class SyncRoutesTest {
 
     @Test
     void a_run_whose_exchange_fails_before_it_finishes_is_ended_so_that_the_next_one_starts() throws Exception {
-        try (RoutesHarness routes = RoutesHarness.shipped(Map.of("sync.events.uri", "direct:nowhere"))) {
+        try (RoutesHarness routes = RoutesHarness.shipped(Map.of("sync.events.uri", "direct:nowhere?block=false"))) {
             assertThatThrownBy(() -> routes.run(images(1))).hasStackTraceContaining("No consumers available");
             assertThatThrownBy(() -> routes.run(images(1))).as("not skipped as overlapping")
                     .hasStackTraceContaining("No consumers available");

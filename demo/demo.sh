@@ -24,12 +24,17 @@ if [ ! -f target/camel-image-syncer.jar ]; then
 fi
 
 work=$(mktemp -d)
-pids=()
+# each registry records its pid in $work/NAME/pid (registry runs in a $(...) subshell, whose variables are lost),
+# and whatever ends the demo (the end, an error, Ctrl-C) stops them
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  local pidfile
+  for pidfile in "$work"/*/pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 free_port() {
   local port
@@ -53,7 +58,7 @@ storage:
 http: {addr: 127.0.0.1:$port, secret: demo-$name}
 YAML
   docker-registry serve "$work/$name/config.yml" > "$work/$name/log" 2>&1 &
-  pids+=($!)
+  echo $! > "$work/$name/pid"
   for _ in $(seq 50); do
     curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break
     sleep 0.1

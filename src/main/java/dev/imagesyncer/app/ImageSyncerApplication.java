@@ -94,10 +94,18 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "format of the output files (sync.output.format, default yaml)")
     String outputFormat;
 
-    @Option(names = "--schedule", paramLabel = "CRON",
-            description = "run as a service: a sync at each fire of this Quartz cron, e.g. \"0 0/30 * * * ?\" "
-                    + "(default: the property sync.schedule)")
+    @Option(names = "--schedule", paramLabel = "SCHEDULE",
+            description = "run as a service: a sync at each fire of this schedule: a Quartz cron (\"0 0/30 * * * ?\"), "
+                    + "a Unix cron (\"*/30 * * * *\"), @hourly, @daily, @weekly or @every N[smh] (sync.schedule)")
     String schedule;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "port of the management endpoints in service mode (sync.http.port, default 8080)")
+    Integer httpPort;
+
+    @Option(names = "--http-host", paramLabel = "ADDRESS",
+            description = "address they listen on; 0.0.0.0 for every interface (sync.http.host, default 127.0.0.1)")
+    String httpHost;
 
     @Option(names = "--reports", paramLabel = "DIR",
             description = "write a JSON report of each run here (default: the property sync.reports.dir; "
@@ -145,6 +153,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (propertiesFile != null && !Files.isRegularFile(propertiesFile)) {
             return error(err, "--properties: no such file: " + propertiesFile, null, USAGE_ERROR);
         }
+        String routesProblem = RoutesDirectory.problem(routesDir);
+        if (routesProblem != null) {
+            return error(err, routesProblem, null, USAGE_ERROR);
+        }
         SyncApplication application;
         try {
             application = SyncApplication.start(routesDir, propertiesFile, overrides(System.getenv()),
@@ -160,6 +172,9 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             RunSummary summary = application.runOnce();
             if (summary == null) {
                 return error(err, "the run ended before it finished (see the log)", null, IMAGES_FAILED);
+            }
+            if (!summary.reason().isEmpty()) {
+                return error(err, summary.reason(), null, USAGE_ERROR); // a file that went bad since the start
             }
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (Exception e) {
@@ -220,6 +235,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         put(overrides, "sync.output.failed", failedOutput);
         put(overrides, "sync.output.format", outputFormat);
         put(overrides, "sync.schedule", schedule);
+        put(overrides, "sync.http.port", httpPort);
+        put(overrides, "sync.http.host", httpHost);
         put(overrides, "sync.reports.dir", reportsDir);
         put(overrides, "sync.upload.chunkMib", environment.get(CHUNK_MIB));
         if (force) {
@@ -269,8 +286,15 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = ImageSyncerApplication.class.getPackage().getImplementationVersion();
-            return new String[] {"camel-image-syncer " + (version != null ? version : "development build")};
+            Package own = ImageSyncerApplication.class.getPackage();
+            String version = own.getImplementationVersion();
+            String commit = BuildInfo.commit();
+            return new String[] {
+                "camel-image-syncer " + (version != null ? version : "development build")
+                        + (commit != null ? " (commit " + commit + ")" : ""),
+                "Apache Camel " + BuildInfo.camelVersion(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            };
         }
     }
 }

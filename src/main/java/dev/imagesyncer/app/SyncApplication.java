@@ -6,6 +6,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import dev.imagesyncer.schedule.Schedule;
+import dev.imagesyncer.service.RawPostBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,9 @@ public final class SyncApplication implements AutoCloseable {
     private final Main main;
     private final SyncBeans beans;
     private volatile boolean service;
-    private volatile String schedule;
+    private volatile Schedule schedule;
+    private volatile String host;
+    private volatile int port;
 
     private SyncApplication(Path routesDir, Path propertiesFile, Map<String, String> overrides,
                             Map<String, String> environment) {
@@ -49,26 +54,42 @@ public final class SyncApplication implements AutoCloseable {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
                 // the properties are loaded, the routes not yet: one run or a service decides which
-                schedule = support.getCamelContext().getPropertiesComponent().resolveProperty("sync.schedule")
-                        .map(String::trim).filter(value -> !value.isEmpty()).orElse(null);
-                service = schedule != null;
+                PropertiesComponent properties = support.getCamelContext().getPropertiesComponent();
+                String written = properties.resolveProperty("sync.schedule").map(String::trim)
+                        .filter(value -> !value.isEmpty()).orElse(null);
+                service = written != null;
                 if (!service) {
                     // one run needs no scheduler, queue nor HTTP server: they would double the start-up time
                     main.configure().withRoutesExcludePattern("**/" + SERVICE_ROUTES);
                     return;
                 }
+                try {
+                    schedule = Schedule.parse(written);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("sync.schedule (--schedule): " + e.getMessage(), e);
+                }
+                // the routes read {{sync.schedule}}: the Quartz form of what was written
+                properties.addOverrideProperty("sync.schedule", schedule.quartz());
+                host = properties.resolveProperty("sync.http.host").map(String::trim).filter(h -> !h.isEmpty())
+                        .orElse("127.0.0.1");
+                port = ManagementAddress.port(properties.resolveProperty("sync.http.port").orElse("8080"));
+                ManagementAddress.requireFree(host, port);
                 main.configure().setShutdownTimeout(600);
                 // camel-micrometer's registry and route meters; scraped by GET /metrics (camel.management stays
                 // off: it would bind 0.0.0.0)
                 main.configure().metrics().withEnabled(true);
-                main.configure().httpServer().withEnabled(true).withPort(Integer.parseInt(support.getCamelContext()
-                        .getPropertiesComponent().resolveProperty("sync.http.port").orElse("8080").trim()));
+                main.configure().httpServer().withEnabled(true).withHost(host).withPort(port);
             }
 
             @Override
             public void afterStart(BaseMainSupport support) {
                 if (service) {
-                    LOG.info("service mode: a sync at each fire of \"{}\"", schedule);
+                    RawPostBodies.keep(support.getCamelContext(), port, "/sync");
+                    LOG.info("service mode: a sync at each fire of \"{}\"{}", schedule.written(), schedule.converted()
+                            ? " (the Quartz cron \"" + schedule.quartz() + "\")" : "");
+                    LOG.info("management endpoints on http://{}:{}/ ({})", host.contains(":") ? "[" + host + "]"
+                            : host, port, beans.tokenRequired() ? "a bearer token required, but for /health"
+                            : "no token: set sync.http.token to require one");
                 }
             }
 

@@ -23,6 +23,7 @@ import dev.imagesyncer.registry.http.CaFiles;
 import dev.imagesyncer.service.ManagementApi;
 import dev.imagesyncer.service.PrometheusSyncMetrics;
 import dev.imagesyncer.service.SyncMetrics;
+import dev.imagesyncer.service.TokenCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -32,6 +33,8 @@ import org.apache.camel.spi.Registry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +60,7 @@ public final class SyncBeans implements CamelConfiguration {
     private final Map<String, String> environment;
     private final Clock clock;
     private ActiveRuns runs;
+    private boolean tokenRequired;
 
     public SyncBeans(Map<String, String> environment, Clock clock) {
         this.environment = Map.copyOf(environment);
@@ -98,6 +102,9 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("failures", new FailureRecorder(runs));
         registry.bind("redeliveryLog", new RedeliveryLog(runs, metrics));
         registry.bind("events", new EventBodies(metrics));
+        TokenCheck tokenCheck = new TokenCheck(token(properties));
+        tokenRequired = tokenCheck.isEnabled();
+        registry.bind("requireToken", tokenCheck);
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
                 metrics));
@@ -115,6 +122,32 @@ public final class SyncBeans implements CamelConfiguration {
             context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
         }
         return registry;
+    }
+
+    /**
+     * The management endpoints' bearer token: the first line of {@code sync.http.tokenFile}, else
+     * {@code sync.http.token}; null for none.
+     */
+    private static String token(SyncProperties properties) {
+        Path file = properties.path("sync.http.tokenFile");
+        if (file == null) {
+            return properties.text("sync.http.token");
+        }
+        try {
+            String token = Files.readAllLines(file).stream().findFirst().map(String::trim).orElse("");
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("sync.http.tokenFile: " + file + " is empty");
+            }
+            return token;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("sync.http.tokenFile: cannot read " + file + " ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /** True when the management endpoints require a bearer token, once {@link #configure} ran. */
+    boolean tokenRequired() {
+        return tokenRequired;
     }
 
     /** The runs, once {@link #configure} ran. */

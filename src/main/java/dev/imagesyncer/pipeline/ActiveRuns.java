@@ -3,6 +3,7 @@ package dev.imagesyncer.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.config.AuthConfig;
+import dev.imagesyncer.config.ConfigException;
 import dev.imagesyncer.config.ConfigFormat;
 import dev.imagesyncer.config.ImagesConfig;
 import dev.imagesyncer.config.SyncConfig;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -62,14 +64,38 @@ public final class ActiveRuns {
         this.clock = clock;
     }
 
+    /** The exchange property holding the {@link RunSummary} of a run that failed before it could copy anything. */
+    public static final String FAILED_RUN = "ImageSyncerFailedRun";
+
     /**
      * Opens a run over the configured files, or over the images the exchange carries (a map, or JSON/YAML text in
      * the images-file format): sets the header {@link Headers#RUN_ID} and returns the rules, in the file's order.
-     * Returns null, without the header, when a run is already going: runs never overlap.
-     *
-     * @throws dev.imagesyncer.config.ConfigException when a file is bad, naming the file and entry
+     * Returns null, without the header, when a run is already going (runs never overlap), and when the files are
+     * bad: that run is recorded as failed (report, metrics, one ERROR line) and its {@link RunSummary} put in the
+     * exchange property {@value #FAILED_RUN}, for the route to send as an event.
      */
     public List<SyncRule> open(Exchange exchange) {
+        Instant started = clock.instant();
+        try {
+            return openChecked(exchange);
+        } catch (ConfigException | IllegalArgumentException bad) {
+            RunSummary failed = RunSummary.failedToStart(RUN_ID.format(started), started, clock.instant(),
+                    bad.getMessage());
+            LOG.error("sync run {} failed: {}", failed.runId(), bad.getMessage());
+            LOG.debug("sync run {} failed", failed.runId(), bad);
+            record(failed);
+            exchange.setProperty(FAILED_RUN, failed);
+            return null;
+        }
+    }
+
+    /**
+     * As {@link #open}, but a bad file or images map is thrown, and nothing recorded: for a caller that answers it
+     * (POST /sync answers 400).
+     *
+     * @throws ConfigException when a file or the images map is bad, naming it and the entry
+     */
+    public List<SyncRule> openChecked(Exchange exchange) {
         if (!running.compareAndSet(false, true)) {
             RunContext current = active.get();
             LOG.warn("sync run skipped: the run {} has not finished", current != null ? current.id() : "starting");
@@ -77,7 +103,8 @@ public final class ActiveRuns {
         }
         try {
             Object images = exchange.getMessage().getBody();
-            SyncConfig config = images == null || "".equals(images) ? loadConfig(settings) : configWithImages(images);
+            SyncConfig config = images == null || "".equals(images) || images instanceof String text
+                    && text.isBlank() ? loadConfig(settings) : configWithImages(images);
             RunContext run = newRun(config);
             active.set(run);
             exchange.getMessage().setHeader(Headers.RUN_ID, run.id());
@@ -219,14 +246,20 @@ public final class ActiveRuns {
             RunSettings.Outputs outputs = settings.outputs();
             write(outputs.successFile(), summary.succeededImages());
             write(outputs.failedFile(), summary.failedImages());
-            if (outputs.reportsDir() != null) {
-                RunReportStore.write(outputs.reportsDir(), summary, outputs.reportsKeep());
-            }
+            record(summary);
             PROGRESS.info(summary.line());
             return summary;
         } finally {
             active.set(null);
             running.set(false);
+        }
+    }
+
+    /** The run's report (when reports are kept). Its metrics are counted by its event. */
+    private void record(RunSummary summary) {
+        RunSettings.Outputs outputs = settings.outputs();
+        if (outputs.reportsDir() != null) {
+            RunReportStore.write(outputs.reportsDir(), summary, outputs.reportsKeep());
         }
     }
 

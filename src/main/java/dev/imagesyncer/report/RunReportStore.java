@@ -36,6 +36,9 @@ public final class RunReportStore {
                 .put("started", summary.started().toString())
                 .put("finished", summary.finished().toString())
                 .put("seconds", summary.duration().toMillis() / 1000.0);
+        if (!summary.reason().isEmpty()) {
+            run.put("reason", summary.reason());
+        }
         run.putObject("images")
                 .put(ImageOutcome.SYNCED, images.synced())
                 .put(ImageOutcome.UNCHANGED, images.unchanged())

@@ -14,9 +14,10 @@ import java.util.function.Predicate;
  * @param images    how many pairs ended with each outcome
  * @param transfers blobs, manifests, bytes and retries
  * @param outcomes  every image and destination, in the order they finished
+ * @param reason    why a run failed before it could copy anything (a bad file), in one line; empty otherwise
  */
 public record RunSummary(String runId, Instant started, Instant finished, String status, ImageCounts images,
-                         TransferCounts transfers, List<ImageOutcome> outcomes) {
+                         TransferCounts transfers, List<ImageOutcome> outcomes, String reason) {
 
     /** Nothing failed. */
     public static final String SUCCEEDED = "succeeded";
@@ -43,6 +44,13 @@ public record RunSummary(String runId, Instant started, Instant finished, String
 
     public RunSummary {
         outcomes = List.copyOf(outcomes);
+        reason = reason == null ? "" : reason;
+    }
+
+    /** A run that could not start copying: status failed, nothing counted, {@code reason} said. */
+    public static RunSummary failedToStart(String runId, Instant started, Instant finished, String reason) {
+        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0),
+                new TransferCounts(0, 0, 0, 0, 0, 0, 0), List.of(), reason);
     }
 
     public Duration duration() {
@@ -86,12 +94,20 @@ public record RunSummary(String runId, Instant started, Instant finished, String
 
     /** The closing line a user reads first. */
     public String line() {
-        return String.format("Sync finished (%s): %d images synced, %d unchanged, %d failed, %d filtered, "
-                        + "%d not started; blobs: %d copied, %d mounted, %d present; %d manifests pushed; "
-                        + "%s in %.1f s (%.1f MiB/s); %d retries, %d rate-limited (429)",
-                status, images.synced(), images.unchanged(), images.failed(), images.filtered(), images.notStarted(),
-                transfers.blobsCopied(), transfers.blobsMounted(), transfers.blobsPresent(),
-                transfers.manifestsPushed(), Sizes.human(transfers.bytes()), duration().toMillis() / 1000.0,
-                mibPerSecond(), transfers.retries(), transfers.rateLimited());
+        if (!reason.isEmpty()) {
+            return String.format("Sync finished (%s): %s", status, reason);
+        }
+        return String.format("Sync finished (%s): %s synced, %d unchanged, %d failed, %d filtered, "
+                        + "%d not started; blobs: %d copied, %d mounted, %d present; %s pushed; "
+                        + "%s in %.1f s (%.1f MiB/s); %s, %d rate-limited (429)",
+                status, count(images.synced(), "image", "images"), images.unchanged(), images.failed(),
+                images.filtered(), images.notStarted(), transfers.blobsCopied(), transfers.blobsMounted(),
+                transfers.blobsPresent(), count(transfers.manifestsPushed(), "manifest", "manifests"),
+                Sizes.human(transfers.bytes()), duration().toMillis() / 1000.0, mibPerSecond(),
+                count(transfers.retries(), "retry", "retries"), transfers.rateLimited());
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 }

@@ -153,7 +153,7 @@ public final class RunTally {
                 : images.synced() + images.unchanged() > 0 ? RunSummary.PARTIAL : RunSummary.FAILED;
         return new RunSummary(runId, started, clock.instant(), status, images,
                 new RunSummary.TransferCounts(blobsCopied, blobsMounted, blobsPresent, manifestsPushed, bytes,
-                        retries, rateLimited), outcomes);
+                        retries, rateLimited), outcomes, "");
     }
 
     /** Records an outcome; returns how many pairs have ended so far. */

@@ -40,9 +40,25 @@ public final class ManagementApi {
     private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    /** 202: the run was handed to {@code seda:sync}. */
+    /** 202: the run (header {@code ImageSyncerRunId}) was opened and handed on; its report's URL. */
     public String started(Exchange exchange) {
-        return answer(exchange, 202, JSON_TYPE, JSON.createObjectNode().put("status", "started").toString());
+        String id = exchange.getMessage().getHeader("ImageSyncerRunId", String.class);
+        return answer(exchange, 202, JSON_TYPE, JSON.createObjectNode().put("status", "started").put("id", id)
+                .put("url", "/runs/" + id).toString());
+    }
+
+    /** 400: the images map is bad; the one-line error says where and why. */
+    public String badRequest(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return answer(exchange, 400, JSON_TYPE, JSON.createObjectNode().put("status", "refused")
+                .put("error", error != null ? error.getMessage() : "bad request").toString());
+    }
+
+    /** 401: the bearer token is missing or wrong. */
+    static String unauthorized(Exchange exchange) {
+        exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        return answer(exchange, 401, JSON_TYPE, JSON.createObjectNode().put("error",
+                "a bearer token is required (Authorization: Bearer <sync.http.token>)").toString());
     }
 
     /** 409: a run is going; runs never overlap. */

@@ -61,6 +61,8 @@ public final class PrometheusSyncMetrics implements SyncMetrics {
 
     @Override
     public void run(RunSummary summary) {
+        Counter.builder("imagesyncer.runs").description("runs, by status").tag("status", summary.status())
+                .register(registry).increment();
         blobsCopied.increment(summary.transfers().blobsCopied());
         blobsMounted.increment(summary.transfers().blobsMounted());
         bytes.increment(summary.transfers().bytes());

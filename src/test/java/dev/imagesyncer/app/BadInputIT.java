@@ -68,7 +68,7 @@ class BadInputIT extends TwoRegistries {
                     "--retries", "0");
 
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(255);
-            assertThat(run.summary()).startsWith("Sync finished (partial): 1 images synced, 0 unchanged, 9 failed");
+            assertThat(run.summary()).startsWith("Sync finished (partial): 1 image synced, 0 unchanged, 9 failed");
             Map<String, String> expected = Map.of(
                     "unknown host", "unknown host",
                     "connection refused", "Connection refused",

@@ -100,7 +100,7 @@ class CrashResumeIT extends TwoRegistries {
             assertThat(second.exitCode()).as(second.toString()).isZero();
             assertThat(second.stderr()).contains("carrying on the upload an earlier run left at byte " + (20 << 20));
             assertThat(second.summary()).as("only the second half of the layer (and the config) is sent")
-                    .startsWith("Sync finished (succeeded): 1 images synced").contains("; 20.0 MiB in ");
+                    .startsWith("Sync finished (succeeded): 1 image synced").contains("; 20.0 MiB in ");
             try (var entries = Files.list(journal)) {
                 assertThat(entries).as("the journal forgets a finished upload").isEmpty();
             }

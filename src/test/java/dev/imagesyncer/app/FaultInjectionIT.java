@@ -30,7 +30,7 @@ class FaultInjectionIT extends TwoRegistries {
 
     /** repository -> tag -> image, in the source. */
     private static final Map<String, Map<String, TestImage>> IMAGES = new LinkedHashMap<>();
-    private static final Pattern SUMMARY_RETRIES = Pattern.compile("; (\\d+) retries, (\\d+) rate-limited \\(429\\)$");
+    private static final Pattern SUMMARY_RETRIES = Pattern.compile("; (\\d+) retr(?:y|ies), (\\d+) rate-limited \\(429\\)$");
 
     @BeforeAll
     static void seed() {

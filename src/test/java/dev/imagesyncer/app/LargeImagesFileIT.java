@@ -33,7 +33,7 @@ class LargeImagesFileIT extends TwoRegistries {
                 "--images", "images.yaml", "--proc", "8", "--output-failed-images", "failed.yaml");
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(255);
-        assertThat(run.summary()).startsWith("Sync finished (partial): 1 images synced, 0 unchanged, " + (ENTRIES - 1) + " failed");
+        assertThat(run.summary()).startsWith("Sync finished (partial): 1 image synced, 0 unchanged, " + (ENTRIES - 1) + " failed");
         assertThat(run.stderr()).doesNotContain("OutOfMemoryError");
         Map<String, Object> failed = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                 .readValue(work.resolve("failed.yaml").toFile(), new com.fasterxml.jackson.core.type.TypeReference<>() { });

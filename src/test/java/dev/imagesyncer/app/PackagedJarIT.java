@@ -38,6 +38,20 @@ class PackagedJarIT {
     }
 
     @Test
+    void says_its_version_its_commit_and_the_versions_of_camel_and_java() throws Exception {
+        Path jar = Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath();
+        Process process = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "--version"))
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output.lines()).as(output).hasSize(3);
+        assertThat(output).containsPattern("^camel-image-syncer \\S+ \\(commit [0-9a-f]{7,}(-dirty)?\\)")
+                .contains("Apache Camel 4.").contains("Java " + System.getProperty("java.version"));
+    }
+
+    @Test
     void carries_the_documented_application_properties_at_its_root() throws Exception {
         Path jar = Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath();
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {

@@ -78,7 +78,7 @@ class RetryIT extends TwoRegistries {
             double slowedDone = (System.nanoTime() - rateLimitedAt) / 1e9;
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.summary()).endsWith("1 retries, 1 rate-limited (429)");
+            assertThat(run.summary()).endsWith("1 retry, 1 rate-limited (429)");
             List<String> progress = run.stdout().lines().filter(line -> line.startsWith("[")).toList();
             assertThat(progress.subList(0, 6)).allMatch(line -> line.contains("/lab/free:"));
             assertThat(slowedDone).as("the rate-limited registry waited out its Retry-After").isGreaterThan(7.5);

@@ -100,7 +100,7 @@ class RoutesInterfaceIT extends TwoRegistries {
 
             assertThat(blobGets(front, layer)).as(run.toString()).isEqualTo(3);
             assertThat(run.exitCode()).isEqualTo(255);
-            assertThat(run.summary()).contains("1 images synced", "1 failed").endsWith("2 retries, 0 rate-limited (429)");
+            assertThat(run.summary()).contains("1 image synced", "1 failed").endsWith("2 retries, 0 rate-limited (429)");
             assertThat(run.stderr()).contains("retry: blob " + layer + " of " + front.host() + "/lab/broken:v1 -> "
                     + target.host() + "/mirror/broken:v1: attempt 2 of 3 after: ");
             assertThat(RegistrySeeder.of(target).fetchManifest("mirror/broken", "v1")).as("no manifest without its blob")

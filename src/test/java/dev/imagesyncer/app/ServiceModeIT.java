@@ -9,6 +9,7 @@ import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,15 +19,21 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The packaged jar as a service: a Quartz schedule, runs that never overlap, reports, events, SIGTERM. */
+/**
+ * The packaged jar as a service: a schedule, runs that never overlap, reports, events, SIGTERM; the management
+ * endpoints on loopback, behind a token, POST /sync with whatever Content-Type curl sends, a bad images map refused
+ * with its error, a broken images file recorded as a failed run.
+ */
 class ServiceModeIT extends TwoRegistries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "s3cret-t0ken";
 
     @Test
     void fires_every_two_seconds_skips_fires_during_a_slow_run_reports_and_stops_on_sigterm() throws Exception {
@@ -121,6 +128,98 @@ class ServiceModeIT extends TwoRegistries {
         assertThat(Skopeo.inspectRaw(target, "mirror/long:v1")).isEqualTo(image.manifest());
     }
 
+    @Test
+    void listens_on_loopback_requires_the_token_but_for_health_and_takes_images_posted_as_a_form() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 2048);
+        RegistrySeeder.of(source).push("lab/posted", "v1", image);
+        JarRun.writeInsecureAuth(work, source, target);
+        Files.writeString(work.resolve("images.yaml"), "{}\n");
+        int port = freePort();
+        Files.writeString(work.resolve("application.properties"),
+                "sync.http.port = %d\nsync.http.token = %s\nsync.events.uri = file:events\n".formatted(port, TOKEN));
+        // midnight on January 1st, as a Unix cron: no fire during the test
+        Process service = startService("0 0 1 1 *");
+        String base = "http://127.0.0.1:" + port;
+        awaitUp(base, service);
+
+        String listening = Files.readString(Path.of("/proc/net/tcp")) + Files.readString(Path.of("/proc/net/tcp6"));
+        HttpResponse<String> runsWithout = send("GET", base + "/runs", null, null, null);
+        HttpResponse<String> runsWith = send("GET", base + "/runs", TOKEN, null, null);
+        HttpResponse<String> healthWithout = send("GET", base + "/health", null, null, null);
+        HttpResponse<String> metricsWrong = send("GET", base + "/metrics", "not-it", null, null);
+        String posted = "%s/lab/posted:v1: %s/mirror/posted\n".formatted(source.host(), target.host());
+        HttpResponse<String> started = send("POST", base + "/sync", TOKEN, "application/x-www-form-urlencoded",
+                posted);
+        String id = JSON.readTree(started.body()).path("id").asText();
+        JsonNode report = awaitReport(id, 30);
+        HttpResponse<String> refused = send("POST", base + "/sync", TOKEN, "application/x-www-form-urlencoded",
+                "{\"%s/lab/posted:v1\": [\"%s/Bad/Name\"]}".formatted(source.host(), target.host()));
+        HttpResponse<String> runs = send("GET", base + "/runs", TOKEN, null, null);
+        service.destroy();
+        assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(work.resolve("err.txt"));
+
+        String hexPort = String.format(Locale.ROOT, "%04X", port);
+        assertThat(listening).as("listening on 127.0.0.1 only").contains("0100007F:" + hexPort)
+                .doesNotContain("00000000:" + hexPort);
+        assertThat(log).contains("management endpoints on http://127.0.0.1:" + port + "/ (a bearer token required")
+                .contains("(the Quartz cron \"0 0 0 1 1 ?\")").doesNotContain(TOKEN);
+        assertThat(runsWithout.statusCode()).isEqualTo(401);
+        assertThat(metricsWrong.statusCode()).isEqualTo(401);
+        assertThat(runsWith.statusCode()).isEqualTo(200);
+        assertThat(healthWithout.statusCode()).isEqualTo(200);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        assertThat(JSON.readTree(started.body()).path("url").asText()).isEqualTo("/runs/" + id);
+        assertThat(report.path("status").asText()).isEqualTo("succeeded");
+        assertThat(report.path("images").path("synced").asInt()).isEqualTo(1);
+        assertThat(Skopeo.inspectRaw(target, "mirror/posted:v1")).isEqualTo(image.manifest());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).path("error").asText()).contains("Bad/Name").doesNotContain("\n");
+        assertThat(JSON.readTree(runs.body())).as("the refused map started nothing").hasSize(1);
+        assertThat(service.exitValue()).as("SIGTERM").isIn(0, 143);
+    }
+
+    @Test
+    void an_images_file_broken_between_two_fires_is_a_failed_run_reported_like_any_other() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 512);
+        RegistrySeeder.of(source).push("lab/app", "v1", image);
+        JarRun.writeInsecureAuth(work, source, target);
+        Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: %s/mirror/app\n"
+                .formatted(source.host(), target.host()));
+        int port = freePort();
+        Files.writeString(work.resolve("application.properties"),
+                "sync.http.port = %d\nsync.events.uri = file:events\n".formatted(port));
+        Process service = startService("@every 2s");
+        List<JsonNode> reports = awaitReports(1, 30);
+        assertThat(reports).as(Files.readString(work.resolve("err.txt"))).isNotEmpty();
+        Files.writeString(work.resolve("images.yaml"), "%s/lab/app:v1: [%s/mirror/app\n"
+                .formatted(source.host(), target.host()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reports.stream().noneMatch(r -> r.path("status").asText().equals("failed"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            reports = awaitReports(1, 1);
+        }
+        HttpResponse<String> runs = send("GET", "http://127.0.0.1:" + port + "/runs", null, null, null);
+        HttpResponse<String> metrics = send("GET", "http://127.0.0.1:" + port + "/metrics", null, null, null);
+        service.destroy();
+        assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(work.resolve("err.txt"));
+
+        JsonNode failed = reports.stream().filter(r -> r.path("status").asText().equals("failed")).findFirst()
+                .orElseThrow(() -> new AssertionError("no failed run in " + log));
+        assertThat(failed.path("reason").asText()).contains("images.yaml").doesNotContain("\n");
+        assertThat(JSON.readTree(runs.body())).anySatisfy(run ->
+                assertThat(run.path("status").asText()).isEqualTo("failed"));
+        assertThat(metrics.body()).contains("imagesyncer_runs_total{status=\"failed\"}");
+        assertThat(readAll(work.resolve("events"))).anySatisfy(event -> {
+            assertThat(event.path("type").asText()).isEqualTo("run");
+            assertThat(event.path("status").asText()).isEqualTo("failed");
+        });
+        assertThat(log).contains("ERROR").contains("failed: " + work.resolve("images.yaml").getFileName())
+                .doesNotContain("\tat ");
+    }
+
     /** The packaged jar in service mode, in the work directory; its stdout and stderr go to out.txt and err.txt. */
     private Process startService(String cron) throws Exception {
         return new ProcessBuilder(List.of(
@@ -133,8 +232,7 @@ class ServiceModeIT extends TwoRegistries {
     }
 
     private static HttpResponse<String> http(String method, String uri) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return send(method, uri, null, null, null);
     }
 
     private List<JsonNode> awaitReports(int count, int seconds) throws Exception {
@@ -161,9 +259,57 @@ class ServiceModeIT extends TwoRegistries {
         List<JsonNode> nodes = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.sorted().toList()) {
-                nodes.add(JSON.readTree(file.toFile()));
+                try {
+                    nodes.add(JSON.readTree(file.toFile()));
+                } catch (java.io.IOException beingWritten) {
+                    // read at the next look
+                }
             }
         }
         return nodes;
+    }
+
+    private void awaitUp(String base, Process service) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && service.isAlive()) {
+            try {
+                if (send("GET", base + "/health", null, null, null).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the service did not come up: " + Files.readString(work.resolve("err.txt")));
+    }
+
+    private static HttpResponse<String> send(String method, String uri, String token, String contentType,
+                                             String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode awaitReport(String id, int seconds) throws Exception {
+        Path report = work.resolve("reports").resolve("run-" + id + ".json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!Files.isRegularFile(report) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(100);
+        return JSON.readTree(report.toFile());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -106,7 +106,7 @@ class SyncRoutesTest {
     void the_image_jobs_come_out_of_list_tags_in_the_images_file_order_whatever_finishes_first() throws Exception {
         try (RoutesHarness routes = RoutesHarness.shipped(Map.of())) {
             MockEndpoint jobs = routes.context().getEndpoint("mock:jobs", MockEndpoint.class);
-            AdviceWith.adviceWith(routes.context(), "sync", route -> route.weaveByType(SplitDefinition.class)
+            AdviceWith.adviceWith(routes.context(), "run", route -> route.weaveByType(SplitDefinition.class)
                     .selectFirst().after().to("mock:jobs"));
             jobs.expectedMessageCount(1);
             Map<String, Object> images = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.registry.TransientRegistryException;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
@@ -70,13 +71,17 @@ public final class RegistryErrors {
     }
 
     /**
-     * Connection-level failures: a wrong host name or a certificate that cannot be verified will not fix itself;
-     * resets, refusals and timeouts may.
+     * Connection-level failures: a wrong host name, a certificate that cannot be verified or a registry that
+     * speaks plain HTTP to a TLS client will not fix itself; resets, refusals and timeouts may.
      */
     public static RegistryException fromIo(String operation, IOException e) {
         if (e instanceof UnknownHostException) {
             return new PermanentRegistryException(operation + ": unknown host " + e.getMessage(), 0,
                     ErrorCode.UNKNOWN, e);
+        }
+        if (e instanceof SSLException && String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
+            return new PermanentRegistryException(operation + ": the registry answered the TLS hello in plain HTTP;"
+                    + " mark it \"insecure: true\" in the auth file", 0, ErrorCode.UNKNOWN, e);
         }
         if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
             return new PermanentRegistryException(operation + ": TLS failed (" + e.getMessage()

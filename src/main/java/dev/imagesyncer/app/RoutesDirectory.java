@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 /** The directory of {@code --routes}, checked before Camel starts, so that each mistake gets its own line. */
 final class RoutesDirectory {
 
-    private static final Pattern SYNC_CONSUMER = Pattern.compile("(?m)^\\s*uri:\\s*[\"']?direct:sync[\"']?\\s*$");
+    /** The routes the application sends to: direct:sync (a run) and direct:run (an opened run). */
+    private static final String[] NEEDED = {"sync", "run"};
 
     private RoutesDirectory() {
     }
@@ -33,16 +34,21 @@ final class RoutesDirectory {
             return "--routes: " + directory + " holds no *.camel.yaml file; copy the shipped routes/*.camel.yaml "
                     + "there and edit them";
         }
+        StringBuilder all = new StringBuilder();
         for (Path route : routes) {
             try {
-                if (SYNC_CONSUMER.matcher(Files.readString(route)).find()) {
-                    return null;
-                }
+                all.append(Files.readString(route)).append('\n');
             } catch (IOException e) {
                 return "--routes: cannot read " + route + " (" + e.getClass().getSimpleName() + ")";
             }
         }
-        return "--routes: no route of " + directory + " starts from direct:sync (the route sync); copy the shipped "
-                + "routes/sync.camel.yaml there and edit it";
+        for (String id : NEEDED) {
+            Pattern consumer = Pattern.compile("(?m)^\\s*uri:\\s*[\"']?direct:" + id + "(\\?[^\"'\\s]*)?[\"']?\\s*(#.*)?$");
+            if (!consumer.matcher(all).find()) {
+                return "--routes: no route of " + directory + " starts from direct:" + id + " (the route " + id
+                        + "); copy the shipped routes/sync.camel.yaml there and edit it";
+            }
+        }
+        return null;
     }
 }

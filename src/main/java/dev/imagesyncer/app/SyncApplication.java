@@ -8,7 +8,6 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
 import dev.imagesyncer.schedule.Schedule;
-import dev.imagesyncer.service.RawPostBodies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,11 +83,11 @@ public final class SyncApplication implements AutoCloseable {
             @Override
             public void afterStart(BaseMainSupport support) {
                 if (service) {
-                    RawPostBodies.keep(support.getCamelContext(), port, "/sync");
+                    beans.guard().install(support.getCamelContext(), port);
                     LOG.info("service mode: a sync at each fire of \"{}\"{}", schedule.written(), schedule.converted()
                             ? " (the Quartz cron \"" + schedule.quartz() + "\")" : "");
                     LOG.info("management endpoints on http://{}:{}/ ({})", host.contains(":") ? "[" + host + "]"
-                            : host, port, beans.tokenRequired() ? "a bearer token required, but for /health"
+                            : host, port, beans.guard().requiresToken() ? "a bearer token required, but for /health"
                             : "no token: set sync.http.token to require one");
                 }
             }

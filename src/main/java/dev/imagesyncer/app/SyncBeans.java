@@ -23,7 +23,7 @@ import dev.imagesyncer.registry.http.CaFiles;
 import dev.imagesyncer.service.ManagementApi;
 import dev.imagesyncer.service.PrometheusSyncMetrics;
 import dev.imagesyncer.service.SyncMetrics;
-import dev.imagesyncer.service.TokenCheck;
+import dev.imagesyncer.service.ManagementGuard;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -60,7 +60,7 @@ public final class SyncBeans implements CamelConfiguration {
     private final Map<String, String> environment;
     private final Clock clock;
     private ActiveRuns runs;
-    private boolean tokenRequired;
+    private ManagementGuard guard;
 
     public SyncBeans(Map<String, String> environment, Clock clock) {
         this.environment = Map.copyOf(environment);
@@ -102,9 +102,7 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("failures", new FailureRecorder(runs));
         registry.bind("redeliveryLog", new RedeliveryLog(runs, metrics));
         registry.bind("events", new EventBodies(metrics));
-        TokenCheck tokenCheck = new TokenCheck(token(properties));
-        tokenRequired = tokenCheck.isEnabled();
-        registry.bind("requireToken", tokenCheck);
+        guard = new ManagementGuard(token(properties));
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
                 metrics));
@@ -145,9 +143,9 @@ public final class SyncBeans implements CamelConfiguration {
         }
     }
 
-    /** True when the management endpoints require a bearer token, once {@link #configure} ran. */
-    boolean tokenRequired() {
-        return tokenRequired;
+    /** What the management server checks before the routes, once {@link #configure} ran. */
+    ManagementGuard guard() {
+        return guard;
     }
 
     /** The runs, once {@link #configure} ran. */

@@ -170,6 +170,8 @@ public enum ConfigFormat {
             problem = "duplicate key \"" + duplicate.group(1) + "\"";
         }
         problem = JACKSON_SOURCE.matcher(problem).replaceAll("line $1, column $2");
+        // the text Jackson quotes may be a password in a broken auth file: say where, not what
+        problem = problem.replaceAll("Unrecognized token '[^']*'", "Unrecognized token");
         JsonLocation location = e.getLocation();
         String where = location != null && location.getLineNr() > 0
                 ? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "";

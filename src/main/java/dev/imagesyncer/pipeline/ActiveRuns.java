@@ -77,7 +77,7 @@ public final class ActiveRuns {
     public List<SyncRule> open(Exchange exchange) {
         Instant started = clock.instant();
         try {
-            return openChecked(exchange);
+            return start(exchange);
         } catch (ConfigException | IllegalArgumentException bad) {
             RunSummary failed = RunSummary.failedToStart(RUN_ID.format(started), started, clock.instant(),
                     bad.getMessage());
@@ -90,12 +90,20 @@ public final class ActiveRuns {
     }
 
     /**
-     * As {@link #open}, but a bad file or images map is thrown, and nothing recorded: for a caller that answers it
-     * (POST /sync answers 400).
+     * As {@link #open}, but a bad images map in the body is thrown, and nothing recorded: for a caller that answers
+     * it (POST /sync answers 400). Bad configured files (an empty body) are a failed run, as with {@link #open}.
      *
-     * @throws ConfigException when a file or the images map is bad, naming it and the entry
+     * @throws ConfigException when the images map is bad, naming the entry
      */
     public List<SyncRule> openChecked(Exchange exchange) {
+        return isEmpty(exchange.getMessage().getBody()) ? open(exchange) : start(exchange);
+    }
+
+    private static boolean isEmpty(Object images) {
+        return images == null || images instanceof String text && text.isBlank();
+    }
+
+    private List<SyncRule> start(Exchange exchange) {
         if (!running.compareAndSet(false, true)) {
             RunContext current = active.get();
             LOG.warn("sync run skipped: the run {} has not finished", current != null ? current.id() : "starting");
@@ -103,8 +111,7 @@ public final class ActiveRuns {
         }
         try {
             Object images = exchange.getMessage().getBody();
-            SyncConfig config = images == null || "".equals(images) || images instanceof String text
-                    && text.isBlank() ? loadConfig(settings) : configWithImages(images);
+            SyncConfig config = isEmpty(images) ? loadConfig(settings) : configWithImages(images);
             RunContext run = newRun(config);
             active.set(run);
             exchange.getMessage().setHeader(Headers.RUN_ID, run.id());

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -70,12 +71,18 @@ public final class RunReportStore {
         return image.toString();
     }
 
-    /** Writes {@code run-<id>.json} into {@code directory} and deletes all but the newest {@code keep} reports. */
+    /**
+     * Writes {@code run-<id>.json} into {@code directory} (whole or not at all) and deletes all but the newest
+     * {@code keep} reports.
+     */
     public static Path write(Path directory, RunSummary summary, int keep) {
         try {
             Files.createDirectories(directory);
             Path file = directory.resolve("run-" + summary.runId() + ".json");
-            JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson(summary, true));
+            // written aside, then moved into place: a reader (GET /runs) never sees half a report
+            Path partial = directory.resolve(".run-" + summary.runId() + ".json.partial");
+            JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValue(partial.toFile(), toJson(summary, true));
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             List<Path> reports = list(directory);
             for (Path old : reports.subList(0, Math.max(0, reports.size() - keep))) {
                 Files.deleteIfExists(old);

@@ -70,8 +70,9 @@ public record RunSummary(String runId, Instant started, Instant finished, String
         return seconds <= 0 ? 0 : transfers.bytes() / 1048576.0 / seconds;
     }
 
+    /** True when an image failed, or the run failed before it could copy anything. */
     public boolean hasFailures() {
-        return images.failed() > 0;
+        return images.failed() > 0 || !reason.isEmpty();
     }
 
     /** Source to the destinations it was synced to in this run, in the images-file shape. */

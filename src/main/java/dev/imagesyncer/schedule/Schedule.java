@@ -67,7 +67,7 @@ public record Schedule(String written, String quartz) {
         }
         Matcher every = EVERY.matcher(lower);
         if (every.matches()) {
-            return every(written, Integer.parseInt(every.group(1)), every.group(2).charAt(0));
+            return every(written, number(written, every.group(1)), every.group(2).charAt(0));
         }
         String[] fields = written.split("\\s+");
         if (written.isEmpty() || written.startsWith("@") || fields.length < 5 || fields.length > 7) {
@@ -110,6 +110,15 @@ public record Schedule(String written, String quartz) {
         return String.join(" ", "0", f[0], f[1], dayOfMonth, f[3], dayOfWeek);
     }
 
+    /** A number of the schedule; one too large for any field is an error naming the schedule. */
+    private static int number(String written, String digits) {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + written + "\": " + digits + " is too large; give " + FORMS, e);
+        }
+    }
+
     /** Unix day-of-week numbers (0-7, Sunday 0 and 7) as Quartz's (1-7, Sunday 1); names stay as they are. */
     private static String quartzWeekdays(String written, String field) {
         List<String> items = new ArrayList<>();
@@ -119,10 +128,12 @@ public record Schedule(String written, String quartz) {
                 items.add(item); // names (MON-FRI), which both read alike
                 continue;
             }
-            int from = numbers.group(1).equals("*") ? 0 : Integer.parseInt(numbers.group(1));
-            int to = numbers.group(2) != null ? Integer.parseInt(numbers.group(2))
-                    : numbers.group(1).equals("*") || numbers.group(3) != null ? 6 : from;
-            int step = numbers.group(3) != null ? Integer.parseInt(numbers.group(3)) : 1;
+            boolean all = numbers.group(1).equals("*");
+            int from = all ? 0 : number(written, numbers.group(1));
+            // N/step runs to the end of the week (7, Sunday again, as cronie reads it); */step from 0 to 6
+            int to = numbers.group(2) != null ? number(written, numbers.group(2))
+                    : all ? 6 : numbers.group(3) != null ? 7 : from;
+            int step = numbers.group(3) != null ? number(written, numbers.group(3)) : 1;
             if (from > 7 || to > 7 || from > to || step < 1) {
                 throw new IllegalArgumentException("\"" + written + "\": day of week \"" + item
                         + "\" is not 0-7 (Sunday is 0 or 7)");

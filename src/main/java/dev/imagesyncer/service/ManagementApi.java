@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagesyncer.report.RunReportStore;
+import dev.imagesyncer.report.RunSummary;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
@@ -54,11 +56,20 @@ public final class ManagementApi {
                 .put("error", error != null ? error.getMessage() : "bad request").toString());
     }
 
-    /** 401: the bearer token is missing or wrong. */
-    static String unauthorized(Exchange exchange) {
-        exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
-        return answer(exchange, 401, JSON_TYPE, JSON.createObjectNode().put("error",
-                "a bearer token is required (Authorization: Bearer <sync.http.token>)").toString());
+    /** 500: the configured files are bad; the run was recorded as failed (its id) with this reason. */
+    public String failedRun(@ExchangeProperty("ImageSyncerFailedRun") RunSummary failed, Exchange exchange) {
+        return answer(exchange, 500, JSON_TYPE, JSON.createObjectNode().put("status", "failed")
+                .put("id", failed.runId()).put("url", "/runs/" + failed.runId()).put("error", failed.reason())
+                .toString());
+    }
+
+    /** 500: something unexpected; its one-line message, never a stack trace. */
+    public String serverError(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = error == null ? "internal error" : error.getClass().getSimpleName()
+                + (error.getMessage() == null ? "" : ": " + error.getMessage().replaceAll("\\s+", " "));
+        return answer(exchange, 500, JSON_TYPE, JSON.createObjectNode().put("status", "failed")
+                .put("error", message).toString());
     }
 
     /** 409: a run is going; runs never overlap. */

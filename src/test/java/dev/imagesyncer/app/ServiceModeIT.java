@@ -152,8 +152,13 @@ class ServiceModeIT extends TwoRegistries {
                 posted);
         String id = JSON.readTree(started.body()).path("id").asText();
         JsonNode report = awaitReport(id, 30);
-        HttpResponse<String> refused = send("POST", base + "/sync", TOKEN, "application/x-www-form-urlencoded",
-                "{\"%s/lab/posted:v1\": [\"%s/Bad/Name\"]}".formatted(source.host(), target.host()));
+        String badMap = "{\"%s/lab/posted:v1\": [\"%s/Bad/Name\"]}".formatted(source.host(), target.host());
+        HttpResponse<String> refused = send("POST", base + "/sync", TOKEN, "application/x-www-form-urlencoded", badMap);
+        for (int i = 0; i < 50 && refused.statusCode() == 409; i++) { // the posted run is still closing
+            Thread.sleep(100);
+            refused = send("POST", base + "/sync", TOKEN, "application/x-www-form-urlencoded", badMap);
+        }
+        HttpResponse<String> multipart = send("POST", base + "/sync", TOKEN, "multipart/form-data; boundary=x", "");
         HttpResponse<String> runs = send("GET", base + "/runs", TOKEN, null, null);
         service.destroy();
         assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -176,6 +181,7 @@ class ServiceModeIT extends TwoRegistries {
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
         assertThat(JSON.readTree(refused.body()).path("error").asText()).contains("Bad/Name").doesNotContain("\n");
         assertThat(JSON.readTree(runs.body())).as("the refused map started nothing").hasSize(1);
+        assertThat(multipart.statusCode()).isEqualTo(415);
         assertThat(service.exitValue()).as("SIGTERM").isIn(0, 143);
     }
 

@@ -72,6 +72,17 @@ class ConfigFormatTest {
     }
 
     @Test
+    void an_unquoted_password_is_not_repeated_in_the_error() {
+        Path file = write(dir, "auth.json", "{\"quay.io\": {\"username\": \"x\", \"password\": hunter2}}\n");
+
+        assertThatThrownBy(() -> ConfigFormat.readMap(file, EXPECTED))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(file + ": not valid JSON at line 1, column ")
+                .hasMessageContaining("Unrecognized token")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void nested_json_locations_are_written_as_line_and_column_too() {
         Path file = write(dir, "a.json", "{\"a\": [1, 2}");
 

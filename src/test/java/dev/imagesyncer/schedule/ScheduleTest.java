@@ -20,6 +20,7 @@ class ScheduleTest {
             "0 0 * * 7          | 0 0 0 ? * 1",
             "0 0 * * 5-7        | 0 0 0 ? * 6,7,1",
             "0 0 * * */2        | 0 0 0 ? * 1,3,5,7",
+            "0 0 * * 1/2        | 0 0 0 ? * 2,4,6,1",
             "0 0 * * MON,WED    | 0 0 0 ? * MON,WED",
             "0 4 1 * *          | 0 0 4 1 * ?",
             "@hourly            | 0 0 * * * ?",
@@ -45,6 +46,7 @@ class ScheduleTest {
             "tomorrow     | is not a schedule; give a Quartz cron",
             "61 * * * *   | is not a valid schedule",
             "0 0 * * 9    | day of week \"9\" is not 0-7",
+            "@every 99999999999s | is too large",
     })
     void is_refused_with_one_line_that_says_why(String written, String why) {
         assertThatThrownBy(() -> Schedule.parse(written)).isInstanceOf(IllegalArgumentException.class)

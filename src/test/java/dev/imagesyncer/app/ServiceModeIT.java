@@ -264,7 +264,8 @@ class ServiceModeIT extends TwoRegistries {
         }
         List<JsonNode> nodes = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.sorted().toList()) {
+            // run reports and events; not a report still being written aside (.run-*.partial)
+            for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList()) {
                 try {
                     nodes.add(JSON.readTree(file.toFile()));
                 } catch (java.io.IOException beingWritten) {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * {@code java -jar camel-image-syncer.jar}: image-syncer's command line. Checks the files first (a bad file
@@ -179,7 +180,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
         } catch (Exception e) {
             // Camel wraps what the beans threw: a file that went bad since the start is still a config error
-            ConfigException config = configException(e);
+            Throwable config = cause(e, ConfigException.class::isInstance);
             return config != null
                     ? error(err, config.getMessage(), e, USAGE_ERROR)
                     : error(err, oneLine(message(rootCause(e))), e, IMAGES_FAILED);
@@ -191,14 +192,13 @@ public final class ImageSyncerApplication implements Callable<Integer> {
      * bean) are named as such. Both are configuration errors.
      */
     private int failedToStart(PrintWriter err, Exception e) {
-        ConfigException config = configException(e);
-        if (config != null) {
-            return error(err, config.getMessage(), e, USAGE_ERROR);
+        Throwable said = cause(e, ConfigException.class::isInstance);
+        if (said == null) {
+            said = cause(e, cause -> cause instanceof IllegalArgumentException
+                    && String.valueOf(cause.getMessage()).startsWith("sync."));
         }
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).startsWith("sync.")) {
-                return error(err, cause.getMessage(), e, USAGE_ERROR);
-            }
+        if (said != null) {
+            return error(err, said.getMessage(), e, USAGE_ERROR);
         }
         return error(err, "the routes did not start: " + oneLine(message(rootCause(e))), e, USAGE_ERROR);
     }
@@ -260,11 +260,11 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         }
     }
 
-    /** The outermost configuration error among the causes (Camel wraps what a bean threw), or null. */
-    private static ConfigException configException(Throwable e) {
+    /** The outermost of {@code e} and its causes that {@code wanted} accepts (Camel wraps what a bean threw), or null. */
+    private static Throwable cause(Throwable e, Predicate<Throwable> wanted) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConfigException config) {
-                return config;
+            if (wanted.test(cause)) {
+                return cause;
             }
         }
         return null;

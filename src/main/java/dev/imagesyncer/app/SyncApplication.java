@@ -54,8 +54,8 @@ public final class SyncApplication implements AutoCloseable {
             public void beforeConfigure(BaseMainSupport support) {
                 // the properties are loaded, the routes not yet: one run or a service decides which
                 PropertiesComponent properties = support.getCamelContext().getPropertiesComponent();
-                String written = properties.resolveProperty("sync.schedule").map(String::trim)
-                        .filter(value -> !value.isEmpty()).orElse(null);
+                SyncProperties sync = new SyncProperties(properties);
+                String written = sync.text("sync.schedule");
                 service = written != null;
                 if (!service) {
                     // one run needs no scheduler, queue nor HTTP server: they would double the start-up time
@@ -69,9 +69,8 @@ public final class SyncApplication implements AutoCloseable {
                 }
                 // the routes read {{sync.schedule}}: the Quartz form of what was written
                 properties.addOverrideProperty("sync.schedule", schedule.quartz());
-                host = properties.resolveProperty("sync.http.host").map(String::trim).filter(h -> !h.isEmpty())
-                        .orElse("127.0.0.1");
-                port = ManagementAddress.port(properties.resolveProperty("sync.http.port").orElse("8080"));
+                host = sync.text("sync.http.host", "127.0.0.1");
+                port = ManagementAddress.port(sync.text("sync.http.port", "8080"));
                 ManagementAddress.requireFree(host, port);
                 main.configure().setShutdownTimeout(600);
                 // camel-micrometer's registry and route meters; scraped by GET /metrics (camel.management stays

@@ -25,8 +25,8 @@ public final class RunTally {
 
     private final Clock clock;
     private final Instant started;
-    private final Set<String> planned = new LinkedHashSet<>();
-    private final Set<String> ended = new LinkedHashSet<>();
+    private final Set<Pair> planned = new LinkedHashSet<>();
+    private final Set<Pair> ended = new LinkedHashSet<>();
     private final List<ImageOutcome> outcomes = new ArrayList<>();
     private int total;
     private int blobsCopied;
@@ -47,7 +47,7 @@ public final class RunTally {
     public synchronized void planned(List<String> sources, List<List<String>> destinations) {
         for (int i = 0; i < sources.size(); i++) {
             for (String destination : destinations.get(i)) {
-                if (planned.add(pair(sources.get(i), destination))) {
+                if (planned.add(new Pair(sources.get(i), destination))) {
                     total++;
                 }
             }
@@ -87,11 +87,11 @@ public final class RunTally {
                                                   int attempts) {
         List<ImageOutcome> failedNow = new ArrayList<>();
         for (String destination : destinations) {
-            if (ended.contains(pair(source, destination))) {
+            if (ended.contains(new Pair(source, destination))) {
                 LOG.warn("{} -> {}: a step after its outcome failed: {}", source, destination, reason);
                 continue;
             }
-            if (!planned.contains(pair(source, destination))) {
+            if (!planned.contains(new Pair(source, destination))) {
                 total++; // a rule whose tags could not be listed: its copies were never planned
             }
             ImageOutcome outcome = new ImageOutcome(source, destination, ImageOutcome.FAILED, "", 0, 0, attempts,
@@ -109,19 +109,18 @@ public final class RunTally {
      */
     public synchronized List<ImageOutcome> closeUnaccounted() {
         List<ImageOutcome> closed = new ArrayList<>();
-        for (String pair : List.copyOf(planned)) {
+        for (Pair pair : List.copyOf(planned)) {
             if (ended.contains(pair)) {
                 continue;
             }
-            int arrow = pair.indexOf(" -> ");
-            String source = pair.substring(0, arrow);
-            String destination = pair.substring(arrow + 4);
+            String source = pair.source();
+            String destination = pair.destination();
             String result = interrupted ? ImageOutcome.NOT_STARTED : ImageOutcome.FILTERED;
             String detail = interrupted ? "the run was interrupted before it started"
                     : "a route step ended its exchange";
             ImageOutcome outcome = new ImageOutcome(source, destination, result, "", 0, 0, 0, detail);
             int done = end(outcome, source, destination);
-            PROGRESS.info("[{}/{}] {}  {}: {}", done, total, pair, result, detail);
+            PROGRESS.info("[{}/{}] {} -> {}  {}: {}", done, total, source, destination, result, detail);
             closed.add(outcome);
         }
         return closed;
@@ -158,13 +157,13 @@ public final class RunTally {
 
     /** Records an outcome; returns how many pairs have ended so far. */
     private int end(ImageOutcome outcome, String source, String destination) {
-        if (ended.add(pair(source, destination))) {
+        if (ended.add(new Pair(source, destination))) {
             outcomes.add(outcome);
         }
         return outcomes.size();
     }
 
-    private static String pair(String source, String destination) {
-        return source + " -> " + destination;
+    /** One image and one destination, as their job names them. */
+    private record Pair(String source, String destination) {
     }
 }

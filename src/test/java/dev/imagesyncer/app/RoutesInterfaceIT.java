@@ -86,14 +86,10 @@ class RoutesInterfaceIT extends TwoRegistries {
 
     @Test
     void a_blob_that_always_answers_503_is_fetched_retries_plus_one_times_and_fails_only_its_image() throws Exception {
-        TestImage broken = TestImages.ociManifest(1, 2048);
         TestImage fine = TestImages.ociManifest(1, 1024);
-        RegistrySeeder.of(source).push("lab/broken", "v1", broken);
         RegistrySeeder.of(source).push("lab/fine", "v1", fine);
-        String layer = broken.blobs().keySet().stream().reduce((first, second) -> second).orElseThrow();
-        try (RegistryFront front = RegistryFront.of(source)) {
-            front.failNext(503, 1000, "GET /v2/lab/broken/blobs/" + Pattern.quote(layer));
-            writeFiles(front);
+        String layer = seedBrokenImage();
+        try (RegistryFront front = frontFailingEveryGetOf(layer)) {
 
             JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
                     "--retries", "2");
@@ -112,12 +108,8 @@ class RoutesInterfaceIT extends TwoRegistries {
     @Test
     void retries_given_on_the_command_line_win_over_the_packaged_and_the_working_directory_properties()
             throws Exception {
-        TestImage broken = TestImages.ociManifest(1, 2048);
-        RegistrySeeder.of(source).push("lab/broken", "v1", broken);
-        String layer = broken.blobs().keySet().stream().reduce((first, second) -> second).orElseThrow();
-        try (RegistryFront front = RegistryFront.of(source)) {
-            front.failNext(503, 1000, "GET /v2/lab/broken/blobs/" + Pattern.quote(layer));
-            writeFiles(front);
+        String layer = seedBrokenImage();
+        try (RegistryFront front = frontFailingEveryGetOf(layer)) {
             // the working directory's file overrides the packaged one (short waits), the flag overrides both
             Files.writeString(work.resolve("application.properties"), "sync.retries = 1\nsync.retries.delay = 20\n");
 
@@ -131,12 +123,8 @@ class RoutesInterfaceIT extends TwoRegistries {
 
     @Test
     void with_maximum_redeliveries_0_edited_into_copy_blob_a_failing_blob_is_fetched_exactly_once() throws Exception {
-        TestImage broken = TestImages.ociManifest(1, 2048);
-        RegistrySeeder.of(source).push("lab/broken", "v1", broken);
-        String layer = broken.blobs().keySet().stream().reduce((first, second) -> second).orElseThrow();
-        try (RegistryFront front = RegistryFront.of(source)) {
-            front.failNext(503, 1000, "GET /v2/lab/broken/blobs/" + Pattern.quote(layer));
-            writeFiles(front);
+        String layer = seedBrokenImage();
+        try (RegistryFront front = frontFailingEveryGetOf(layer)) {
 
             JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
                     "--retries", "2", "--routes", JarRun.routesFixture(work, "blob-no-redelivery").toString());
@@ -146,6 +134,21 @@ class RoutesInterfaceIT extends TwoRegistries {
             assertThat(run.stdout()).contains("failed: GET blob " + front.host() + "/lab/broken@" + layer)
                     .contains("HTTP 503");
         }
+    }
+
+    /** lab/broken:v1 in the source; returns the digest of its layer. */
+    private String seedBrokenImage() {
+        TestImage broken = TestImages.ociManifest(1, 2048);
+        RegistrySeeder.of(source).push("lab/broken", "v1", broken);
+        return broken.blobs().keySet().stream().reduce((first, second) -> second).orElseThrow();
+    }
+
+    /** A front of the source that answers every GET of {@code layer} with 503, and the files that copy through it. */
+    private RegistryFront frontFailingEveryGetOf(String layer) throws Exception {
+        RegistryFront front = RegistryFront.of(source);
+        front.failNext(503, 1000, "GET /v2/lab/broken/blobs/" + Pattern.quote(layer));
+        writeFiles(front);
+        return front;
     }
 
     private void writeFiles(RegistryFront front) throws Exception {

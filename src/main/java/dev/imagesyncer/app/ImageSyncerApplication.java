@@ -95,6 +95,12 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "format of the output files (sync.output.format, default yaml)")
     String outputFormat;
 
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS",
+            description = "on SIGTERM or Ctrl-C, how long to wait for uploads in flight to reach their next chunk "
+                    + "boundary (journaled, carried on by the next run) before abandoning them (sync.stopTimeout, "
+                    + "default 60)")
+    Integer stopTimeoutSeconds;
+
     @Option(names = "--schedule", paramLabel = "SCHEDULE",
             description = "run as a service: a sync at each fire of this schedule: a Quartz cron (\"0 0/30 * * * ?\"), "
                     + "a Unix cron (\"*/30 * * * *\"), @hourly, @daily, @weekly or @every N[smh] (sync.schedule)")
@@ -174,7 +180,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             if (summary == null) {
                 return error(err, "the run ended before it finished (see the log)", null, IMAGES_FAILED);
             }
-            if (!summary.reason().isEmpty()) {
+            if (summary.failedToStart()) {
                 return error(err, summary.reason(), null, USAGE_ERROR); // a file that went bad since the start
             }
             return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
@@ -229,6 +235,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         put(overrides, "sync.proc", proc);
         put(overrides, "sync.retries", retries);
         put(overrides, "sync.readTimeout", readTimeoutSeconds);
+        put(overrides, "sync.stopTimeout", stopTimeoutSeconds);
         put(overrides, "sync.registry", registry);
         put(overrides, "sync.namespace", namespace);
         put(overrides, "sync.output.success", successOutput);

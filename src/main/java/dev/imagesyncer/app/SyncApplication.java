@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -20,8 +21,9 @@ import java.util.Map;
  * the properties (the packaged {@code application.properties}, then the working directory's or
  * {@code --properties}, then override properties, which the command line's flags become) and the beans of
  * {@link SyncBeans}. With {@code sync.schedule} set it is a service ({@link #serve()}: Quartz fires, the HTTP
- * management endpoints, until SIGTERM, which lets the images in progress finish); otherwise {@link #runOnce()}
- * sends one exchange through {@code direct:sync}.
+ * management endpoints, until SIGTERM); otherwise {@link #runOnce()} sends one exchange through
+ * {@code direct:sync}. In both, SIGTERM and Ctrl-C stop the run going at its next chunk boundary
+ * ({@link GracefulStop}), within {@code sync.stopTimeout} seconds, Camel's graceful-shutdown timeout too.
  */
 public final class SyncApplication implements AutoCloseable {
 
@@ -33,6 +35,7 @@ public final class SyncApplication implements AutoCloseable {
     private final Main main;
     private final SyncBeans beans;
     private volatile boolean service;
+    private volatile Duration stopTimeout;
     private volatile Schedule schedule;
     private volatile String host;
     private volatile int port;
@@ -55,6 +58,8 @@ public final class SyncApplication implements AutoCloseable {
                 // the properties are loaded, the routes not yet: one run or a service decides which
                 PropertiesComponent properties = support.getCamelContext().getPropertiesComponent();
                 SyncProperties sync = new SyncProperties(properties);
+                stopTimeout = Duration.ofSeconds(sync.number("sync.stopTimeout", "--stop-timeout", 1, 60));
+                main.configure().setShutdownTimeout((int) stopTimeout.toSeconds());
                 String written = sync.text("sync.schedule");
                 service = written != null;
                 if (!service) {
@@ -72,7 +77,6 @@ public final class SyncApplication implements AutoCloseable {
                 host = sync.text("sync.http.host", "127.0.0.1");
                 port = ManagementAddress.port(sync.text("sync.http.port", "8080"));
                 ManagementAddress.requireFree(host, port);
-                main.configure().setShutdownTimeout(600);
                 // camel-micrometer's registry and route meters; scraped by GET /metrics (camel.management stays
                 // off: it would bind 0.0.0.0)
                 main.configure().metrics().withEnabled(true);
@@ -81,6 +85,7 @@ public final class SyncApplication implements AutoCloseable {
 
             @Override
             public void afterStart(BaseMainSupport support) {
+                new GracefulStop(beans.runs(), stopTimeout).install();
                 if (service) {
                     beans.guard().install(support.getCamelContext(), port);
                     LOG.info("service mode: a sync at each fire of \"{}\"{}", schedule.written(), schedule.converted()

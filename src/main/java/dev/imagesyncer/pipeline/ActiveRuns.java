@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -42,7 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The runs of this process, one at a time: {@link #open} starts one (the {@code sync} route's first step),
  * {@link #context} finds what a run uses by its id, {@link #plan} records the jobs it is about to copy,
- * {@link #finish} ends it, and {@link #interrupt()} lets the images in progress finish and leaves the rest.
+ * {@link #finish} ends it. {@link #interrupt()} stops it: images not started stay so, chunked uploads stop at
+ * their next chunk boundary (journaled for the next run), and no run opens after it; {@link #awaitIdle} waits
+ * for the run to end and {@link #abandon} ends it without waiting.
  */
 public final class ActiveRuns {
 
@@ -56,6 +59,7 @@ public final class ActiveRuns {
     private final SyncMetrics metrics;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean stopping;
     private final AtomicReference<RunContext> active = new AtomicReference<>();
 
     public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock) {
@@ -104,6 +108,10 @@ public final class ActiveRuns {
     }
 
     private List<SyncRule> start(Exchange exchange) {
+        if (stopping) {
+            LOG.warn("sync run skipped: the process is stopping");
+            return null;
+        }
         if (!running.compareAndSet(false, true)) {
             RunContext current = active.get();
             LOG.warn("sync run skipped: the run {} has not finished", current != null ? current.id() : "starting");
@@ -120,7 +128,7 @@ public final class ActiveRuns {
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                 @Override
                 public void onDone(Exchange done) {
-                    abandon(run.id(), done.getException());
+                    closeUnfinished(run.id(), done.getException());
                 }
             });
             LOG.info("sync run {} started: {} {}", run.id(), config.images().rules().size(),
@@ -153,7 +161,7 @@ public final class ActiveRuns {
             tally.retried(failure.status() == 429);
         });
         RegistryClient client = new RegistryClient(clientSettings, credentials, resume,
-                new UploadJournal(journalDirectory(settings.inputs().environment())));
+                new UploadJournal(journalDirectory(settings.inputs().environment())), tally::isInterrupted);
         // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
         return new RunContext(RUN_ID.format(clock.instant()), settings, config, client,
                 new ImageCopier(client, Runnable::run, new BlobLedger()), tally);
@@ -190,12 +198,55 @@ public final class ActiveRuns {
         return base.resolve("camel-image-syncer").resolve("uploads");
     }
 
-    /** Lets the images in progress finish and leaves the others not started; the run ends interrupted. */
+    /**
+     * Stops the run going, if any, and every later one from opening: images not started stay so, no blob
+     * transfer starts, a chunked upload in flight stops after its chunk (its session journaled, for the next run
+     * to carry on), an upload that is not chunked runs to its end; the run ends {@code interrupted}.
+     */
     public void interrupt() {
+        stopping = true;
         RunContext run = active.get();
-        if (run != null) {
+        if (run != null && !run.tally().isInterrupted()) {
             run.tally().interrupted();
-            LOG.warn("sync run {} interrupted: finishing the images in progress", run.id());
+            LOG.warn("sync run {} interrupted: uploads in flight stop at their next chunk boundary; the next run "
+                    + "carries them on", run.id());
+        }
+    }
+
+    /**
+     * Waits until no run is going, at most {@code timeout}; true when none is (any more).
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running.get()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /**
+     * Ends the run going, if any, without waiting for its copies (the stop timeout passed): those in progress are
+     * {@code stopped}, their uploads abandoned, the others {@code not-started}; the report, output files and
+     * summary line are written as {@link #finish} would, with {@code reason} in them. Its threads are left to
+     * the process's exit.
+     *
+     * @throws IOException when an output file cannot be written
+     */
+    public void abandon(String reason) throws IOException {
+        RunContext run = active.get();
+        if (run == null || !active.compareAndSet(run, null)) {
+            return;
+        }
+        try {
+            run.tally().abandon(reason);
+            report(run);
+        } finally {
+            running.set(false);
         }
     }
 
@@ -248,18 +299,25 @@ public final class ActiveRuns {
      */
     public RunSummary finish(String runId) throws IOException {
         RunContext run = context(runId);
+        if (!active.compareAndSet(run, null)) {
+            throw new IllegalStateException("sync run " + runId + " was abandoned before it finished");
+        }
         try (run) {
-            RunSummary summary = run.tally().summary(run.id());
-            RunSettings.Outputs outputs = settings.outputs();
-            write(outputs.successFile(), summary.succeededImages());
-            write(outputs.failedFile(), summary.failedImages());
-            record(summary);
-            PROGRESS.info(summary.line());
-            return summary;
+            return report(run);
         } finally {
-            active.set(null);
             running.set(false);
         }
+    }
+
+    /** Writes the success and failure files and the run report, and prints the summary line. */
+    private RunSummary report(RunContext run) throws IOException {
+        RunSummary summary = run.tally().summary(run.id());
+        RunSettings.Outputs outputs = settings.outputs();
+        write(outputs.successFile(), summary.succeededImages());
+        write(outputs.failedFile(), summary.failedImages());
+        record(summary);
+        PROGRESS.info(summary.line());
+        return summary;
     }
 
     /** The run's report (when reports are kept). Its metrics are counted by its event. */
@@ -271,7 +329,7 @@ public final class ActiveRuns {
     }
 
     /** Ends run {@code runId} if {@link #finish} did not: closes its client and lets the next run start. */
-    private void abandon(String runId, Throwable why) {
+    private void closeUnfinished(String runId, Throwable why) {
         RunContext run = active.get();
         if (run == null || !run.id().equals(runId) || !active.compareAndSet(run, null)) {
             return;

@@ -3,6 +3,7 @@ package dev.imagesyncer.pipeline;
 import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.registry.RegistryException;
+import dev.imagesyncer.registry.TransferStoppedException;
 import dev.imagesyncer.report.ImageOutcome;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -15,7 +16,8 @@ import java.util.List;
  * run goes on with the other images and the failed ones reach the report and {@code --output-failed-images}. The
  * failed exchange is a {@code copy-image} one (its headers name the image and destination), a {@code sync-image}
  * one (body {@link ImageJob}: every destination fails), or a {@code list-tags} one (body {@link SyncRule}).
- * Returns the failure outcomes, which the route sends on as events.
+ * Returns the failure outcomes, which the route sends on as events. A copy that ended because the run was
+ * interrupted ({@link TransferStoppedException}) is recorded {@code stopped}, not failed.
  */
 public final class FailureRecorder {
 
@@ -35,7 +37,10 @@ public final class FailureRecorder {
         int attempts = exchange.getProperty(RedeliveryLog.ATTEMPTS, 1, Integer.class);
         String destination = exchange.getMessage().getHeader(Headers.DESTINATION, String.class);
         Object body = exchange.getMessage().getBody();
-        if (destination != null) {
+        if (destination != null && cause instanceof TransferStoppedException) {
+            return run.tally().stopped(exchange.getMessage().getHeader(Headers.SOURCE, String.class),
+                    List.of(destination), reason);
+        } else if (destination != null) {
             return run.tally().failed(exchange.getMessage().getHeader(Headers.SOURCE, String.class),
                     List.of(destination), reason, attempts);
         } else if (body instanceof ImageJob job) {
@@ -54,7 +59,7 @@ public final class FailureRecorder {
             return "unknown failure";
         }
         if (cause instanceof RegistryException || cause instanceof IllegalArgumentException
-                || cause instanceof BlobFailedException) {
+                || cause instanceof BlobFailedException || cause instanceof TransferStoppedException) {
             return cause.getMessage();
         }
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());

@@ -7,7 +7,8 @@ import org.apache.camel.Exchange;
 /**
  * The first step of {@code copy-image}: checks the target (one HEAD) and finds what it lacks. The body
  * {@link CopyJob} becomes a {@link CopyPlan}: nothing when the target is up to date, else the blobs to copy and
- * the manifests to push. Notes when the copy started (the exchange property {@value #STARTED}, nanoseconds).
+ * the manifests to push. Notes when the copy started (the exchange property {@value #STARTED}, nanoseconds, and
+ * in the run's tally, so that a stop knows which copies were in progress).
  *
  * @throws dev.imagesyncer.registry.RegistryException when a registry call fails
  */
@@ -24,6 +25,8 @@ public final class PlanCopy extends RunStep<CopyJob> {
     protected Object apply(CopyJob job, RunContext run, Exchange exchange) {
         if (exchange.getProperty(STARTED) == null) {
             exchange.setProperty(STARTED, System.nanoTime());
+            run.tally().started(exchange.getMessage().getHeader(Headers.SOURCE, String.class),
+                    exchange.getMessage().getHeader(Headers.DESTINATION, String.class));
         }
         return run.copier().plan(job.sourceReference(), job.sourceHead(), job.destinationReference(),
                 job.options().toCopyOptions());

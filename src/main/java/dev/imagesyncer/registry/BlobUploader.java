@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Pushes one blob: a cross-repository mount when a source repository in the same registry is known, otherwise
@@ -24,6 +25,12 @@ import java.util.Set;
  * {@code Content-Range} chunks above the chunked-upload threshold), so when the content turns out wrong the
  * session is still in a state the registry lets us cancel with DELETE: a registry (distribution 2.8 among
  * them) refuses to cancel a session whose PUT was cut off mid-body. A blob no larger than the tail is one PUT.
+ *
+ * <p>When the run is asked to stop, a chunked upload stops after the chunk in flight, at a byte the registry
+ * confirmed, and leaves its session in the journal for the next run ({@link TransferStoppedException}); an upload
+ * that is not chunked runs to its end. A registry built on distribution keeps the part of a PATCH cut off
+ * mid-body while its session still says the last confirmed offset, so only a chunk boundary is a safe place to
+ * stop on every registry.
  */
 final class BlobUploader {
 
@@ -35,13 +42,15 @@ final class BlobUploader {
     private final RegistryClientSettings settings;
     private final ResumePolicy retry;
     private final UploadJournal journal;
+    private final BooleanSupplier stopRequested;
 
     BlobUploader(RegistryTransport transport, RegistryClientSettings settings, ResumePolicy retry,
-                 UploadJournal journal) {
+                 UploadJournal journal, BooleanSupplier stopRequested) {
         this.transport = transport;
         this.settings = settings;
         this.retry = retry;
         this.journal = journal;
+        this.stopRequested = stopRequested;
     }
 
     BlobPushResult push(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
@@ -79,6 +88,8 @@ final class BlobUploader {
         UploadSession session = new UploadSession(target, blob.digest(), operation, earlier.get().location(), 0);
         if (!session.holdsExactly(offset)) {
             journal.forget(target, blob.digest());
+            LOG.warn("{}: the registry did not carry on the upload an earlier run left at byte {} (its session "
+                    + "is gone or holds other bytes): sending the blob from the start", operation, offset);
             return Optional.empty();
         }
         LOG.info("{}: carrying on the upload an earlier run left at byte {}", operation, offset);
@@ -145,7 +156,8 @@ final class BlobUploader {
         /**
          * Sends {@code blob} from byte {@code from} on (0, or what an earlier run left in this session, read again
          * from the source and hashed without sending) and commits it; returns the bytes sent. {@code chunkSize}
-         * keeps an earlier run's chunks (0: from the settings). A failure cancels the session.
+         * keeps an earlier run's chunks (0: from the settings). A failure cancels the session; a stop
+         * ({@link TransferStoppedException}) leaves it journaled.
          */
         long upload(Descriptor blob, BlobSource source, long from, long chunkSize) {
             try {
@@ -162,6 +174,8 @@ final class BlobUploader {
             } catch (IOException e) {
                 cancel();
                 throw RegistryErrors.fromIo(operation, e);
+            } catch (TransferStoppedException stopped) {
+                throw stopped;
             } catch (RuntimeException e) {
                 cancel();
                 throw e;
@@ -171,7 +185,8 @@ final class BlobUploader {
         /**
          * Sends all but the tail in PATCH requests, then commits with the tail. A failed PATCH is resumed in this
          * session when the registry still holds exactly the bytes it confirmed: the download starts again from
-         * there (with {@code Range}) and the digest carries on from its checkpoint.
+         * there (with {@code Range}) and the digest carries on from its checkpoint. Once the run is asked to
+         * stop, a chunked upload stops after the chunk in flight, its session journaled.
          */
         private long send(Download download, long from, long chunkSize) throws IOException {
             long size = download.size();
@@ -186,6 +201,10 @@ final class BlobUploader {
                 download.confirm();
                 if (chunked) {
                     journal.record(target, digest, new UploadJournal.Entry(location, start + length, chunk));
+                    if (stopRequested.getAsBoolean()) {
+                        throw new TransferStoppedException(operation + ": stopped at byte " + (start + length)
+                                + " of " + size + "; the next run carries the upload on from there", start + length);
+                    }
                 }
             }
             commit(download.content(), size - body);

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -62,9 +63,19 @@ public final class RegistryClient implements Closeable {
      */
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, ResumePolicy resume,
                           UploadJournal journal) {
+        this(settings, credentials, resume, journal, () -> false);
+    }
+
+    /**
+     * As {@link #RegistryClient(RegistryClientSettings, CredentialSource, ResumePolicy, UploadJournal)}, and
+     * chunked uploads stop after their chunk in flight, journaled, once {@code stopRequested} says true: the
+     * upload throws {@link TransferStoppedException}.
+     */
+    public RegistryClient(RegistryClientSettings settings, CredentialSource credentials, ResumePolicy resume,
+                          UploadJournal journal, BooleanSupplier stopRequested) {
         this.settings = settings;
         this.transport = new RegistryTransport(settings, credentials);
-        this.uploader = new BlobUploader(transport, settings, resume, journal);
+        this.uploader = new BlobUploader(transport, settings, resume, journal, stopRequested);
     }
 
     /** HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. */
@@ -214,6 +225,10 @@ public final class RegistryClient implements Closeable {
      * registry holding it (may be null), else uploaded from {@code source} and verified on the way. A failed
      * chunk of a chunked upload is resumed in its session when the registry holds exactly what it confirmed;
      * any other failure cancels the session and is thrown (OCI distribution spec, "Pushing blobs").
+     *
+     * @throws RegistryException        when the push fails
+     * @throws TransferStoppedException when the run was asked to stop: a chunked upload stopped after its chunk
+     *                                  in flight, its session journaled
      */
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         return uploader.push(target, blob, source, mountFrom);

@@ -26,7 +26,12 @@ public record ImageOutcome(String source, String destination, String result, Str
     public static final String FILTERED = "filtered";
     /** The run was interrupted before this image started. */
     public static final String NOT_STARTED = "not-started";
+    /**
+     * The run was interrupted while this image was being copied: its uploads stopped at a chunk boundary (the next
+     * run carries them on) or were abandoned when the stop timeout passed; no manifest of it was pushed.
+     */
+    public static final String STOPPED = "stopped";
 
     /** The outcome words, the one vocabulary of reports, events and metrics; later features add, never rename. */
-    public static final List<String> WORDS = List.of(SYNCED, UNCHANGED, FAILED, FILTERED, NOT_STARTED);
+    public static final List<String> WORDS = List.of(SYNCED, UNCHANGED, FAILED, FILTERED, NOT_STARTED, STOPPED);
 }

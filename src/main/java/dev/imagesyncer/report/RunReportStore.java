@@ -45,7 +45,8 @@ public final class RunReportStore {
                 .put(ImageOutcome.UNCHANGED, images.unchanged())
                 .put(ImageOutcome.FAILED, images.failed())
                 .put(ImageOutcome.FILTERED, images.filtered())
-                .put(ImageOutcome.NOT_STARTED, images.notStarted());
+                .put(ImageOutcome.NOT_STARTED, images.notStarted())
+                .put(ImageOutcome.STOPPED, images.stopped());
         RunSummary.TransferCounts transfers = summary.transfers();
         run.putObject("transfers")
                 .put("blobsCopied", transfers.blobsCopied())

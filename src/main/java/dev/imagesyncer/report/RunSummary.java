@@ -14,7 +14,8 @@ import java.util.function.Predicate;
  * @param images    how many pairs ended with each outcome
  * @param transfers blobs, manifests, bytes and retries
  * @param outcomes  every image and destination, in the order they finished
- * @param reason    why a run failed before it could copy anything (a bad file), in one line; empty otherwise
+ * @param reason    why a run failed before it could copy anything (a bad file), or why an interrupted run did not
+ *                  wait for the images in progress (the stop timeout passed), in one line; empty otherwise
  */
 public record RunSummary(String runId, Instant started, Instant finished, String status, ImageCounts images,
                          TransferCounts transfers, List<ImageOutcome> outcomes, String reason) {
@@ -25,11 +26,11 @@ public record RunSummary(String runId, Instant started, Instant finished, String
     public static final String PARTIAL = "partial";
     /** Images failed and none synced or was unchanged (nothing could start: bad files, a registry down). */
     public static final String FAILED = "failed";
-    /** Stopped before every image started (SIGTERM, Ctrl-C). */
+    /** Stopped before every image finished (SIGTERM, Ctrl-C). */
     public static final String INTERRUPTED = "interrupted";
 
     /** How many image and destination pairs ended with each outcome of {@link ImageOutcome#WORDS}. */
-    public record ImageCounts(int synced, int unchanged, int failed, int filtered, int notStarted) {
+    public record ImageCounts(int synced, int unchanged, int failed, int filtered, int notStarted, int stopped) {
     }
 
     /**
@@ -49,7 +50,7 @@ public record RunSummary(String runId, Instant started, Instant finished, String
 
     /** A run that could not start copying: status failed, nothing counted, {@code reason} said. */
     public static RunSummary failedToStart(String runId, Instant started, Instant finished, String reason) {
-        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0),
+        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0, 0),
                 new TransferCounts(0, 0, 0, 0, 0, 0, 0), List.of(), reason);
     }
 
@@ -72,7 +73,12 @@ public record RunSummary(String runId, Instant started, Instant finished, String
 
     /** True when an image failed, or the run failed before it could copy anything. */
     public boolean hasFailures() {
-        return images.failed() > 0 || !reason.isEmpty();
+        return images.failed() > 0 || failedToStart();
+    }
+
+    /** True when the run failed before it could copy anything ({@link #reason()} says why: a bad file). */
+    public boolean failedToStart() {
+        return !reason.isEmpty() && !INTERRUPTED.equals(status);
     }
 
     /** Source to the destinations it was synced to in this run, in the images-file shape. */
@@ -93,19 +99,24 @@ public record RunSummary(String runId, Instant started, Instant finished, String
         return images;
     }
 
-    /** The closing line a user reads first. */
+    /**
+     * The closing line a user reads first. An interrupted run also counts the images it stopped in the middle
+     * of ({@code N stopped}), and says why when it did not wait for them ({@code reason}).
+     */
     public String line() {
-        if (!reason.isEmpty()) {
+        if (failedToStart()) {
             return String.format("Sync finished (%s): %s", status, reason);
         }
+        String stopped = INTERRUPTED.equals(status) ? ", " + images.stopped() + " stopped" : "";
         return String.format("Sync finished (%s): %s synced, %d unchanged, %d failed, %d filtered, "
-                        + "%d not started; blobs: %d copied, %d mounted, %d present; %s pushed; "
-                        + "%s in %.1f s (%.1f MiB/s); %s, %d rate-limited (429)",
+                        + "%d not started%s; blobs: %d copied, %d mounted, %d present; %s pushed; "
+                        + "%s in %.1f s (%.1f MiB/s); %s, %d rate-limited (429)%s",
                 status, count(images.synced(), "image", "images"), images.unchanged(), images.failed(),
-                images.filtered(), images.notStarted(), transfers.blobsCopied(), transfers.blobsMounted(),
+                images.filtered(), images.notStarted(), stopped, transfers.blobsCopied(), transfers.blobsMounted(),
                 transfers.blobsPresent(), count(transfers.manifestsPushed(), "manifest", "manifests"),
                 Sizes.human(transfers.bytes()), duration().toMillis() / 1000.0, mibPerSecond(),
-                count(transfers.retries(), "retry", "retries"), transfers.rateLimited());
+                count(transfers.retries(), "retry", "retries"), transfers.rateLimited(),
+                reason.isEmpty() ? "" : "; " + reason);
     }
 
     private static String count(int n, String one, String many) {

@@ -13,9 +13,10 @@ import java.util.Set;
 
 /**
  * Collects the outcome of every image and destination of one run (exactly one each: the first), from many
- * threads, and prints a progress line for each: {@code [n/N] source -> destination  digest  bytes  seconds}, or its outcome word and why. The pairs a
- * run planned and that ended without an outcome are closed at the end as {@code filtered} (a route step dropped
- * them) or, once the run was interrupted, {@code not-started}.
+ * threads, and prints a progress line for each: {@code [n/N] source -> destination  digest  bytes  seconds}, or
+ * its outcome word and why. The pairs a run planned and that ended without an outcome are closed at the end as
+ * {@code filtered} (a route step dropped them) or, once the run was interrupted, {@code not-started} (or
+ * {@code stopped}, for those that had started).
  */
 public final class RunTally {
 
@@ -24,8 +25,9 @@ public final class RunTally {
     private static final Logger LOG = LoggerFactory.getLogger(RunTally.class);
 
     private final Clock clock;
-    private final Instant started;
+    private final Instant startedAt;
     private final Set<Pair> planned = new LinkedHashSet<>();
+    private final Set<Pair> started = new LinkedHashSet<>();
     private final Set<Pair> ended = new LinkedHashSet<>();
     private final List<ImageOutcome> outcomes = new ArrayList<>();
     private int total;
@@ -37,10 +39,11 @@ public final class RunTally {
     private int retries;
     private int rateLimited;
     private boolean interrupted;
+    private String abandoned = "";
 
     public RunTally(Clock clock) {
         this.clock = clock;
-        this.started = clock.instant();
+        this.startedAt = clock.instant();
     }
 
     /** The image and destination pairs the run is about to copy, each {@code source -> destination}. */
@@ -52,6 +55,11 @@ public final class RunTally {
                 }
             }
         }
+    }
+
+    /** The copy of {@code source} to {@code destination} has started: if the run is stopped now, it is stopped. */
+    public synchronized void started(String source, String destination) {
+        started.add(new Pair(source, destination));
     }
 
     /**
@@ -104,10 +112,43 @@ public final class RunTally {
     }
 
     /**
+     * A copy of {@code source} to each of {@code destinations} that the run's stop ended before its manifest was
+     * pushed ({@code stopped}); {@code reason} says where its uploads stopped. Returns the outcomes added.
+     */
+    public synchronized List<ImageOutcome> stopped(String source, List<String> destinations, String reason) {
+        List<ImageOutcome> stoppedNow = new ArrayList<>();
+        for (String destination : destinations) {
+            if (ended.contains(new Pair(source, destination))) {
+                continue;
+            }
+            ImageOutcome outcome = new ImageOutcome(source, destination, ImageOutcome.STOPPED, "", 0, 0, 1, reason);
+            int done = end(outcome, source, destination);
+            stoppedNow.add(outcome);
+            PROGRESS.info("[{}/{}] {} -> {}  stopped: {}", done, total, source, destination, reason);
+        }
+        return stoppedNow;
+    }
+
+    /**
      * Closes every planned pair that has no outcome: {@code not-started} when the run was interrupted, else
      * {@code filtered} (a route step ended its exchange). Returns the outcomes it added.
      */
     public synchronized List<ImageOutcome> closeUnaccounted() {
+        return close(interrupted ? "the run was interrupted before it started" : "a route step ended its exchange");
+    }
+
+    /**
+     * Ends an interrupted run without waiting for the copies still going (the stop timeout passed): those that
+     * started are {@code stopped}, with their uploads abandoned, the others {@code not-started}; {@code reason}
+     * becomes the summary's. Returns the outcomes it added.
+     */
+    public synchronized List<ImageOutcome> abandon(String reason) {
+        interrupted = true;
+        abandoned = reason;
+        return close("the run was interrupted before it started");
+    }
+
+    private List<ImageOutcome> close(String notStartedDetail) {
         List<ImageOutcome> closed = new ArrayList<>();
         for (Pair pair : List.copyOf(planned)) {
             if (ended.contains(pair)) {
@@ -115,9 +156,12 @@ public final class RunTally {
             }
             String source = pair.source();
             String destination = pair.destination();
-            String result = interrupted ? ImageOutcome.NOT_STARTED : ImageOutcome.FILTERED;
-            String detail = interrupted ? "the run was interrupted before it started"
-                    : "a route step ended its exchange";
+            boolean inFlight = interrupted && started.contains(pair);
+            String result = inFlight ? ImageOutcome.STOPPED
+                    : interrupted ? ImageOutcome.NOT_STARTED : ImageOutcome.FILTERED;
+            String detail = !inFlight ? notStartedDetail : abandoned.isEmpty()
+                    ? "the run was interrupted in the middle of its copy"
+                    : "abandoned in the middle of its copy: " + abandoned;
             ImageOutcome outcome = new ImageOutcome(source, destination, result, "", 0, 0, 0, detail);
             int done = end(outcome, source, destination);
             PROGRESS.info("[{}/{}] {} -> {}  {}: {}", done, total, source, destination, result, detail);
@@ -146,13 +190,13 @@ public final class RunTally {
         int[] counts = new int[ImageOutcome.WORDS.size()];
         outcomes.forEach(outcome -> counts[ImageOutcome.WORDS.indexOf(outcome.result())]++);
         RunSummary.ImageCounts images = new RunSummary.ImageCounts(counts[0], counts[1], counts[2], counts[3],
-                counts[4]);
+                counts[4], counts[5]);
         String status = interrupted ? RunSummary.INTERRUPTED
                 : images.failed() == 0 ? RunSummary.SUCCEEDED
                 : images.synced() + images.unchanged() > 0 ? RunSummary.PARTIAL : RunSummary.FAILED;
-        return new RunSummary(runId, started, clock.instant(), status, images,
+        return new RunSummary(runId, startedAt, clock.instant(), status, images,
                 new RunSummary.TransferCounts(blobsCopied, blobsMounted, blobsPresent, manifestsPushed, bytes,
-                        retries, rateLimited), outcomes, "");
+                        retries, rateLimited), outcomes, abandoned);
     }
 
     /** Records an outcome; returns how many pairs have ended so far. */

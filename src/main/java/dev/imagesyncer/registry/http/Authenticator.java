@@ -179,7 +179,7 @@ final class Authenticator {
                             ErrorCode.UNAUTHORIZED);
                 }
                 long expiresIn = json.path("expires_in").asLong(DEFAULT_EXPIRES_IN_SECONDS);
-                return new BearerToken(value, now.plusSeconds(expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_SECONDS));
+                return new BearerToken(value, now, now.plusSeconds(expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_SECONDS));
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
             }

@@ -18,8 +18,12 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
-/** Turns failed calls into typed exceptions: transient (I/O, 408, 429, 5xx) or permanent (other 4xx). */
+/**
+ * Turns failed calls into typed exceptions: transient (I/O, 408, 429, 5xx) or permanent (other 4xx, and a
+ * registry out of space: 507 Insufficient Storage, RFC 4918 section 11.5, or a 5xx whose body says so).
+ */
 public final class RegistryErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,6 +50,11 @@ public final class RegistryErrors {
                 detail = "unexpected non-JSON answer" + (contentType.isEmpty() ? "" : " (" + contentType + ")");
             }
             String message = operation + ": HTTP " + status + (detail.isEmpty() ? "" : " " + detail);
+            if (status == 507 || status >= 500 && saysOutOfSpace(body)) {
+                // retrying in seconds only sends the same bytes into the same full disk
+                return new PermanentRegistryException(message + ": the registry is out of space; free space there, "
+                        + "then run again", status, code);
+            }
             if (status == 429 || status == 408 || status >= 500) {
                 if (status == 429 && code == ErrorCode.UNKNOWN) {
                     code = ErrorCode.TOOMANYREQUESTS;
@@ -108,6 +117,13 @@ public final class RegistryErrors {
             return Duration.ZERO;
         }
         return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+    }
+
+    /** A registry's own words for a full disk (distribution passes the storage driver's error on). */
+    private static boolean saysOutOfSpace(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        return text.contains("no space left on device") || text.contains("insufficient storage")
+                || text.contains("disk quota exceeded");
     }
 
     private static JsonNode errorOf(byte[] body) {

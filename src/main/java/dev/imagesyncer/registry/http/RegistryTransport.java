@@ -99,11 +99,14 @@ public final class RegistryTransport implements Closeable {
             int status = response.status();
             if (status == 401 && sameOrigin && !answeredChallenge) {
                 if (!request.isReplayable()) {
-                    // a body that cannot be sent again: most likely a token that expired mid-upload
+                    // a body that cannot be sent again: most likely a token that expired mid-upload. A new token
+                    // is fetched now, and the upload resumes in its session with it (ResumePolicy)
+                    Optional<String> header = response.header("WWW-Authenticate");
                     response.abort();
+                    answerChallenge(request, header, authorization);
                     throw new TransientRegistryException(request.operation()
-                            + ": HTTP 401 while sending content; the upload will be retried", 401,
-                            ErrorCode.UNAUTHORIZED, null, null);
+                            + ": HTTP 401 while sending content (a token that expired?); resuming with a new one",
+                            401, ErrorCode.UNAUTHORIZED, null, null);
                 }
                 Optional<String> retryWith;
                 try {

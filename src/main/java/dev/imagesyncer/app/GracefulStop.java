@@ -1,0 +1,58 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.pipeline.ActiveRuns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * What SIGTERM and Ctrl-C do, as a JVM shutdown hook: the run going is interrupted ({@link ActiveRuns#interrupt}:
+ * images not started stay so, chunked uploads stop at their next chunk boundary, journaled, nothing new starts),
+ * and the process waits for the run to write its report, at most the stop timeout ({@code sync.stopTimeout},
+ * {@code --stop-timeout}, seconds). Past it the run is abandoned ({@link ActiveRuns#abandon}): the uploads in
+ * flight are left where they are, the report says so, and the process exits. In service mode Camel's own
+ * graceful shutdown runs beside it, with the same timeout.
+ */
+final class GracefulStop extends Thread {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
+
+    private final ActiveRuns runs;
+    private final Duration timeout;
+
+    /**
+     * @param runs    the runs of this process
+     * @param timeout how long a stop waits for the run going to end
+     */
+    GracefulStop(ActiveRuns runs, Duration timeout) {
+        super("camel-image-syncer-stop");
+        this.runs = runs;
+        this.timeout = timeout;
+    }
+
+    /** Registers this hook with the JVM; returns it. */
+    GracefulStop install() {
+        Runtime.getRuntime().addShutdownHook(this);
+        return this;
+    }
+
+    @Override
+    public void run() {
+        runs.interrupt();
+        try {
+            if (runs.awaitIdle(timeout)) {
+                return;
+            }
+            LOG.warn("the run did not end within the stop timeout of {} s: abandoning its uploads in flight",
+                    timeout.toSeconds());
+            runs.abandon("the stop timeout of " + timeout.toSeconds() + " s passed: uploads in flight abandoned "
+                    + "(the next run starts again those its registry cannot carry on)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("writing the report of the abandoned run failed: {}", e.getMessage());
+        }
+    }
+}

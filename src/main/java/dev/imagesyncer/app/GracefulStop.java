@@ -12,8 +12,9 @@ import java.time.Duration;
  * images not started stay so, chunked uploads stop at their next chunk boundary, journaled, nothing new starts),
  * and the process waits for the run to write its report, at most the stop timeout ({@code sync.stopTimeout},
  * {@code --stop-timeout}, seconds). Past it the run is abandoned ({@link ActiveRuns#abandon}): the uploads in
- * flight are left where they are, the report says so, and the process exits. In service mode Camel's own
- * graceful shutdown runs beside it, with the same timeout.
+ * flight are left where they are, the report says so, and the process exits. When the run ended in time, Camel
+ * is stopped gracefully (its shutdown timeout is the same). It stands in for camel-main's hangup interceptor,
+ * which would wait for the run's exchange up to the shutdown timeout and 15 s more.
  */
 final class GracefulStop extends Thread {
 
@@ -21,15 +22,18 @@ final class GracefulStop extends Thread {
 
     private final ActiveRuns runs;
     private final Duration timeout;
+    private final Runnable stopCamel;
 
     /**
-     * @param runs    the runs of this process
-     * @param timeout how long a stop waits for the run going to end
+     * @param runs      the runs of this process
+     * @param timeout   how long a stop waits for the run going to end
+     * @param stopCamel stops the Camel application, once no run is going
      */
-    GracefulStop(ActiveRuns runs, Duration timeout) {
+    GracefulStop(ActiveRuns runs, Duration timeout, Runnable stopCamel) {
         super("camel-image-syncer-stop");
         this.runs = runs;
         this.timeout = timeout;
+        this.stopCamel = stopCamel;
     }
 
     /** Registers this hook with the JVM; returns it. */
@@ -38,11 +42,21 @@ final class GracefulStop extends Thread {
         return this;
     }
 
+    /** Unregisters this hook, unless the JVM is already stopping (then it runs, or ran). */
+    void uninstall() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(this);
+        } catch (IllegalStateException stopping) {
+            // the hook is running: it is what stops the application
+        }
+    }
+
     @Override
     public void run() {
         runs.interrupt();
         try {
             if (runs.awaitIdle(timeout)) {
+                stopCamel.run();
                 return;
             }
             LOG.warn("the run did not end within the stop timeout of {} s: abandoning its uploads in flight",

@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.SimpleMainShutdownStrategy;
 import org.apache.camel.spi.PropertiesComponent;
 import dev.imagesyncer.schedule.Schedule;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class SyncApplication implements AutoCloseable {
     private final SyncBeans beans;
     private volatile boolean service;
     private volatile Duration stopTimeout;
+    private GracefulStop stop;
     private volatile Schedule schedule;
     private volatile String host;
     private volatile int port;
@@ -43,6 +45,9 @@ public final class SyncApplication implements AutoCloseable {
     private SyncApplication(Path routesDir, Path propertiesFile, Map<String, String> overrides,
                             Map<String, String> environment) {
         this.main = new Main();
+        // SIGTERM and Ctrl-C are GracefulStop's: camel-main's hangup interceptor would wait longer than the stop
+        // timeout for a run in flight
+        main.setShutdownStrategy(new SimpleMainShutdownStrategy());
         this.beans = new SyncBeans(environment, Clock.systemUTC());
         // the first location that has a key wins: the user's file, then the packaged defaults
         main.setPropertyPlaceholderLocations((propertiesFile != null ? "file:" + propertiesFile.toAbsolutePath()
@@ -85,7 +90,6 @@ public final class SyncApplication implements AutoCloseable {
 
             @Override
             public void afterStart(BaseMainSupport support) {
-                new GracefulStop(beans.runs(), stopTimeout).install();
                 if (service) {
                     beans.guard().install(support.getCamelContext(), port);
                     LOG.info("service mode: a sync at each fire of \"{}\"{}", schedule.written(), schedule.converted()
@@ -125,6 +129,8 @@ public final class SyncApplication implements AutoCloseable {
             application.close();
             throw e;
         }
+        application.stop = new GracefulStop(application.beans.runs(), application.stopTimeout,
+                application.main::stop).install();
         return application;
     }
 
@@ -150,6 +156,9 @@ public final class SyncApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stop != null) {
+            stop.uninstall();
+        }
         main.stop();
     }
 }

@@ -75,8 +75,10 @@ final class BlobUploader {
     }
 
     /**
-     * Carries on the upload of {@code blob} that an earlier run left in the journal, when its session still holds
-     * exactly the bytes that run saw confirmed; empty when there is none or it cannot be resumed.
+     * Carries on the upload of {@code blob} that an earlier run left in the journal, from the bytes its session
+     * holds: those the journal says were confirmed, or more when the registry reports more (the rest of a chunk
+     * that reached it as the earlier run died). Empty when there is none, or when the session is gone or holds
+     * nothing that can be carried on (said in one line: the blob starts over).
      */
     private Optional<BlobPushResult> carryOnEarlierUpload(Repository target, Descriptor blob, BlobSource source,
                                                           String operation) {
@@ -86,14 +88,18 @@ final class BlobUploader {
         }
         long offset = earlier.get().offset();
         UploadSession session = new UploadSession(target, blob.digest(), operation, earlier.get().location(), 0);
-        if (!session.holdsExactly(offset)) {
+        long held = session.heldBytes();
+        long body = blob.size() - Math.min(blob.size(), TAIL_BYTES);
+        if (held < offset || held > body) {
             journal.forget(target, blob.digest());
-            LOG.warn("{}: the registry did not carry on the upload an earlier run left at byte {} (its session "
-                    + "is gone or holds other bytes): sending the blob from the start", operation, offset);
+            LOG.warn("{}: the registry did not carry on the upload an earlier run left at byte {} ({}): sending the "
+                    + "blob from the start", operation, offset, held < 0 ? "its session is gone"
+                    : "its session holds " + held + " bytes");
             return Optional.empty();
         }
-        LOG.info("{}: carrying on the upload an earlier run left at byte {}", operation, offset);
-        return Optional.of(new BlobPushResult(false, session.upload(blob, source, offset, earlier.get().chunkSize())));
+        LOG.info("{}: carrying on the upload an earlier run left at byte {}{}", operation, offset,
+                held > offset ? ", from byte " + held + ", which the registry holds" : "");
+        return Optional.of(new BlobPushResult(false, session.upload(blob, source, held, earlier.get().chunkSize())));
     }
 
     /**
@@ -218,7 +224,7 @@ final class BlobUploader {
          * or when the download cannot be opened again there.
          */
         private void resumeAt(long offset, Download download, RegistryException failure) {
-            if (offset == 0 || !holdsExactly(offset)) {
+            if (offset == 0 || heldBytes() != offset) {
                 throw failure;
             }
             try {
@@ -232,11 +238,12 @@ final class BlobUploader {
         }
 
         /**
-         * Whether the session holds exactly the first {@code offset} bytes (offset > 0), from its status: {@code GET}
-         * the session, 204 and {@code Range: 0-N}. A session that is gone, or a status that does not say ({@code 0-0}
-         * is 0 or 1 byte to distribution), is a no.
+         * How many bytes the session holds, from its status ({@code GET} the session: 204 and
+         * {@code Range: 0-N}, OCI distribution spec "Pushing a blob in chunks"), and the session's URL from then on
+         * (its answer's {@code Location}, which carries that offset); 0 when the status does not say ({@code 0-0}
+         * is 0 or 1 byte to distribution), -1 when the session is gone or its status unknown.
          */
-        boolean holdsExactly(long offset) {
+        long heldBytes() {
             try (RegistryResponse status = transport.send(RegistryRequest.of("GET", target, location, pushScope,
                     "status of " + operation))) {
                 if (status.status() != 204) {
@@ -245,14 +252,11 @@ final class BlobUploader {
                 location = location(status, operation);
                 String range = status.header("Range").orElse("0-0");
                 long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
-                if (last == 0 || last + 1 != offset) {
-                    LOG.debug("{}: the registry holds bytes 0-{}, not {}: starting over", operation, last, offset);
-                    return false;
-                }
-                return true;
+                LOG.debug("{}: the registry holds bytes 0-{}", operation, last);
+                return last == 0 ? 0 : last + 1;
             } catch (RegistryException | NumberFormatException unknown) {
-                LOG.debug("{}: upload status unknown ({}), starting over", operation, unknown.getMessage());
-                return false;
+                LOG.debug("{}: upload status unknown ({})", operation, unknown.getMessage());
+                return -1;
             }
         }
 

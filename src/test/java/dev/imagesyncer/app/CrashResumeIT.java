@@ -82,7 +82,6 @@ class CrashResumeIT extends TwoRegistries {
                 java.util.Comparator.comparingInt(bytes -> bytes.length))).orElseThrow().getKey();
         // 4 MiB chunks; the layer's download hangs after 20 MiB, exactly when the sixth chunk is due
         Map<String, String> environment = Map.of("CAMEL_IMAGE_SYNCER_CHUNK_MIB", "4");
-        Path journal = work.resolve("cache/camel-image-syncer/uploads");
         try (FaultProxy proxy = FaultProxy.in(source, 2).stallMillis(120_000)) {
             proxy.inject(Fault.STALL_IN_BODY, "GET /v2/lab/big/blobs/" + layer, 1);
             Files.writeString(work.resolve("images.yaml"), proxy.host() + "/lab/big:v1: " + target.host() + "/mirror/big\n");
@@ -90,7 +89,7 @@ class CrashResumeIT extends TwoRegistries {
             String[] command = {"--auth", "auth.yaml", "--images", "images.yaml"};
 
             JarRun.Running first = JarRun.start(work, environment, command);
-            awaitJournalOffset(journal, 20 << 20, first);
+            assertThat(first.awaitJournalOffset(work, 20 << 20)).isEqualTo(20 << 20);
             first.kill();
             assertThat(RegistrySeeder.of(target).fetchManifest("mirror/big", "v1")).isEmpty();
 
@@ -101,30 +100,10 @@ class CrashResumeIT extends TwoRegistries {
             assertThat(second.stderr()).contains("carrying on the upload an earlier run left at byte " + (20 << 20));
             assertThat(second.summary()).as("only the second half of the layer (and the config) is sent")
                     .startsWith("Sync finished (succeeded): 1 image synced").contains("; 20.0 MiB in ");
-            try (var entries = Files.list(journal)) {
-                assertThat(entries).as("the journal forgets a finished upload").isEmpty();
-            }
+            assertThat(JarRun.journalOffsets(work)).as("the journal forgets a finished upload").isEmpty();
         }
         assertThat(Skopeo.inspectRaw(target, "mirror/big:v1")).isEqualTo(image.manifest());
         assertThat(RegistrySeeder.of(target).blobExists("mirror/big", layer)).isTrue();
-    }
-
-    /** Waits until the upload journal holds an entry at {@code offset} bytes. */
-    private static void awaitJournalOffset(Path journal, long offset, JarRun.Running run) throws Exception {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline && run.process().isAlive()) {
-            if (Files.isDirectory(journal)) {
-                try (var entries = Files.list(journal)) {
-                    for (Path entry : entries.filter(file -> file.toString().endsWith(".upload")).toList()) {
-                        if (Files.readString(entry).contains("offset=" + offset + "\n")) {
-                            return;
-                        }
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no journal entry at " + offset + " bytes:\n" + run.stdoutSoFar());
     }
 
     private static List<String> tagsIn(RegistryExtension registry, Iterable<String> tags) {

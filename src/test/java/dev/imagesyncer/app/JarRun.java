@@ -57,6 +57,29 @@ record JarRun(int exitCode, String stdout, String stderr) {
             }
         }
 
+        /**
+         * Waits until the upload journal of a run in {@code directory} holds an entry of at least {@code offset}
+         * bytes, and returns that entry's offset; fails after a minute or when the process ends first.
+         */
+        long awaitJournalOffset(Path directory, long offset) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                for (long journaled : journalOffsets(directory)) {
+                    if (journaled >= offset) {
+                        return journaled;
+                    }
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("no journal entry of " + offset + " bytes or more:\n" + stdoutSoFar()
+                    + Files.readString(err));
+        }
+
+        /** SIGTERM, as {@code kill} or systemd's stop: the process stops gracefully; returns at once. */
+        void terminate() {
+            process.destroy();
+        }
+
         /** SIGKILL, as {@code kill -9}: no shutdown hook, no clean-up. */
         void kill() throws InterruptedException {
             process.destroyForcibly().waitFor();
@@ -73,6 +96,28 @@ record JarRun(int exitCode, String stdout, String stderr) {
             Files.delete(err);
             return run;
         }
+    }
+
+    /**
+     * The offsets (bytes the registry confirmed) of the upload journal's entries, for runs started in
+     * {@code directory} (its {@code XDG_CACHE_HOME} is {@code directory/cache}); empty when there are none.
+     */
+    static List<Long> journalOffsets(Path directory) throws IOException {
+        Path journal = directory.resolve("cache/camel-image-syncer/uploads");
+        if (!Files.isDirectory(journal)) {
+            return List.of();
+        }
+        List<Long> offsets = new ArrayList<>();
+        try (var entries = Files.list(journal)) {
+            for (Path entry : entries.filter(file -> file.toString().endsWith(".upload")).toList()) {
+                Files.readAllLines(entry).stream().filter(line -> line.startsWith("offset="))
+                        .map(line -> Long.parseLong(line.substring("offset=".length()).trim()))
+                        .forEach(offsets::add);
+            }
+        } catch (java.nio.file.NoSuchFileException renamedMeanwhile) {
+            return journalOffsets(directory);
+        }
+        return offsets;
     }
 
     /** Writes {@code auth.yaml} into {@code directory}, marking the test registries insecure (they speak plain http). */

@@ -38,7 +38,7 @@ class RunTallyTest {
             assertThat(o.destination()).isEqualTo("dst.test/b:v1");
             assertThat(o.result()).isEqualTo(ImageOutcome.FILTERED);
         });
-        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 1, 0));
+        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 1, 0, 0));
         assertThat(summary.status()).isEqualTo(RunSummary.SUCCEEDED);
         assertThat(summary.transfers().blobsCopied()).isEqualTo(2);
     }
@@ -54,7 +54,7 @@ class RunTallyTest {
         tally.closeUnaccounted();
         RunSummary summary = tally.summary("run");
 
-        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 0, 1));
+        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 0, 1, 0));
         assertThat(summary.status()).isEqualTo(RunSummary.INTERRUPTED);
     }
 

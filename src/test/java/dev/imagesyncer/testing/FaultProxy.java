@@ -61,6 +61,11 @@ import java.util.regex.Pattern;
  * through it; a TLS handshake gets an immediate {@code 400}, so skopeo falls back to HTTP at once (see
  * {@link TlsRefusingRelay}).
  *
+ * <p>Beyond faults, it can slow uploads down ({@link #throttleRequestBodies}), hold each request body until it
+ * has arrived whole, as a registry that keeps only whole chunks does ({@link #wholeRequestBodies}), and refuse
+ * bearer tokens past their {@code exp} with a 401 and a fresh challenge ({@link #rejectExpiredTokens}), which
+ * distribution 2.8 accepts for 60 s more.
+ *
  * <p>Limits: a request body is sent whole before the backend's answer is read (a backend that answers early and
  * stops reading breaks the connection); a backend connection that failed is not retried. Thread-safe.
  */
@@ -99,7 +104,12 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
         /** Forwarded; status, headers and half the body reach the client, then the connection closes normally. */
         TRUNCATED_BODY(null, true),
         /** Forwarded whole, with the right length, but the byte in the middle of the body is flipped. */
-        WRONG_BYTES(null, true);
+        WRONG_BYTES(null, true),
+        /**
+         * {@code 500} with the error body distribution sends when its disk is full (the storage driver's "no space
+         * left on device" in the detail), not forwarded. Never drawn by {@link #rate} unless named in {@link #kinds}.
+         */
+        DISK_FULL("500 Internal Server Error", false);
 
         private final String status; // code and reason of the answer, null for a fault that answers none
         private final boolean inBody;
@@ -141,8 +151,13 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
     private final Random random;
     private final List<Rule> rules = new ArrayList<>();
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
-    private Set<Fault> kinds = EnumSet.allOf(Fault.class);
+    private Set<Fault> kinds = EnumSet.complementOf(EnumSet.of(Fault.DISK_FULL));
     private double rate;
+    private volatile long requestBytesPerSecond;
+    private volatile boolean wholeRequestBodies;
+    private volatile boolean rejectExpiredTokens;
+    private final AtomicInteger expiredTokensRefused = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong requestBodyBytes = new java.util.concurrent.atomic.AtomicLong();
 
     private FaultProxy(RegistryEndpoint backend, long seed) throws IOException {
         this.backend = backend;
@@ -218,11 +233,50 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
         return this;
     }
 
-    /** Drops every rule and sets the rate to 0; the kinds, the counts and the log stay. */
+    /** Drops every rule and sets the rate to 0; the kinds, the counts, the log and the throttle stay. */
     public synchronized FaultProxy reset() {
         rules.clear();
         rate = 0;
         return this;
+    }
+
+    /** Reads request bodies from clients at most this fast (bytes per second; 0, the default: as fast as they come). */
+    public FaultProxy throttleRequestBodies(long bytesPerSecond) {
+        this.requestBytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * Holds each request body until it has arrived whole, then forwards the request if its client is still there
+     * to hear the answer: a client killed in the middle of a PATCH leaves the backend untouched, as a registry
+     * that keeps only whole chunks would. (The bytes a killed process had written still arrive, then its FIN: a
+     * PATCH cut off by {@code kill -9} often arrives whole, answered to nobody.)
+     */
+    public FaultProxy wholeRequestBodies() {
+        this.wholeRequestBodies = true;
+        return this;
+    }
+
+    /**
+     * Answers 401, with the challenge the backend's token server would give, to any request whose bearer token is
+     * past its {@code exp} (the backend, distribution 2.8, accepts such tokens for 60 s more).
+     */
+    public FaultProxy rejectExpiredTokens() {
+        if (backend.tokenServer() == null) {
+            throw new IllegalStateException("the backend has no token server: " + backend);
+        }
+        this.rejectExpiredTokens = true;
+        return this;
+    }
+
+    /** Request body bytes forwarded to the backend so far (uploads, mostly). */
+    public long requestBodyBytes() {
+        return requestBodyBytes.get();
+    }
+
+    /** How many requests {@link #rejectExpiredTokens} refused. */
+    public int expiredTokensRefused() {
+        return expiredTokensRefused.get();
     }
 
     // ---------------------------------------------------------------- records
@@ -380,6 +434,10 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
                 clientOut.flush();
             }
 
+            if (rejectExpiredTokens && hasExpiredToken(request)) {
+                expiredTokensRefused.incrementAndGet();
+                return refuseExpiredToken(method, path, request, keepAlive);
+            }
             Fault fault = decide(method, path);
             if (fault != null && !fault.inBody) {
                 record(method, path, fault);
@@ -447,8 +505,11 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
                 return false;
             }
             String code = fault.status.startsWith("429") ? "TOOMANYREQUESTS" : "UNAVAILABLE";
-            byte[] body = ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected by FaultProxy: "
-                    + fault + "\"}]}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = (fault == Fault.DISK_FULL
+                    ? "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\",\"detail\":\"filesystem: "
+                    + "write /var/lib/registry/docker/registry/v2/repositories/_uploads/data: no space left on device\"}]}"
+                    : "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected by FaultProxy: " + fault
+                    + "\"}]}").getBytes(StandardCharsets.UTF_8);
             Head response = new Head("HTTP/1.1 " + fault.status);
             response.set("Content-Type", "application/json; charset=utf-8");
             response.set("Docker-Distribution-Api-Version", "registry/2.0");
@@ -484,13 +545,106 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
             // hop-by-hop: the proxy keeps its backend connection alive and answers Expect itself
             forwarded.remove("Connection", "Keep-Alive", "Proxy-Connection", "Expect");
             forwarded.set("Host", backend.host());
-            forwarded.write(upstreamOut);
-            if (request.isChunked()) {
-                copyChunked(clientIn, upstreamOut);
-            } else if (request.hasBody()) {
-                copy(clientIn, upstreamOut, request.contentLength(), -1);
+            InputStream throttled = requestBytesPerSecond > 0 ? new Throttled(clientIn, requestBytesPerSecond) : clientIn;
+            if (wholeRequestBodies && request.hasBody()) {
+                java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+                copyBody(request, throttled, whole);
+                if (clientWentAway()) {
+                    throw new EOFException("the client went away before its request was answered");
+                }
+                forwarded.write(upstreamOut);
+                whole.writeTo(upstreamOut);
+                requestBodyBytes.addAndGet(whole.size());
+                upstreamOut.flush();
+                return;
             }
+            InputStream body = new java.io.FilterInputStream(throttled) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        requestBodyBytes.incrementAndGet();
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        requestBodyBytes.addAndGet(n);
+                    }
+                    return n;
+                }
+            };
+            forwarded.write(upstreamOut);
+            copyBody(request, body, upstreamOut);
             upstreamOut.flush();
+        }
+
+        private void copyBody(Head request, InputStream in, OutputStream out) throws IOException {
+            if (request.isChunked()) {
+                copyChunked(in, out);
+            } else if (request.hasBody()) {
+                copy(in, out, request.contentLength(), -1);
+            }
+        }
+
+        /** True when the client closed its side (its FIN arrives within 200 ms): nobody waits for an answer. */
+        private boolean clientWentAway() throws IOException {
+            client.setSoTimeout(200);
+            clientIn.mark(1);
+            try {
+                if (clientIn.read() < 0) {
+                    return true;
+                }
+                clientIn.reset();
+                return false;
+            } catch (java.net.SocketTimeoutException stillThere) {
+                return false;
+            } finally {
+                client.setSoTimeout(0);
+            }
+        }
+
+        /** True when the request carries a bearer token whose {@code exp} has passed. */
+        private boolean hasExpiredToken(Head request) {
+            String authorization = request.get("Authorization");
+            if (authorization == null || !authorization.startsWith("Bearer ")) {
+                return false;
+            }
+            java.util.regex.Matcher exp = EXP_CLAIM.matcher(TokenServer.claimsJson(authorization.substring(7).trim()));
+            return exp.find() && Long.parseLong(exp.group(1)) <= System.currentTimeMillis() / 1000;
+        }
+
+        /** Answers 401 with the token server's challenge, as a registry that checks {@code exp} strictly would. */
+        private boolean refuseExpiredToken(String method, String path, Head request, boolean keepAlive)
+                throws IOException {
+            if (request.hasBody()) {
+                skipBody(request);
+            }
+            record(method, path, null);
+            java.util.regex.Matcher repository = REPOSITORY_PATH.matcher(path);
+            String scope = repository.find() ? ",scope=\"repository:" + repository.group(1) + ":"
+                    + ("GET".equals(method) || "HEAD".equals(method) ? "pull" : "pull,push") + "\"" : "";
+            TokenServer tokens = backend.tokenServer();
+            byte[] body = "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token expired\"}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            Head response = new Head("HTTP/1.1 401 Unauthorized");
+            response.set("Content-Type", "application/json; charset=utf-8");
+            response.set("Docker-Distribution-Api-Version", "registry/2.0");
+            response.set("WWW-Authenticate", "Bearer realm=\"" + tokens.realm() + "\",service=\"" + tokens.service()
+                    + "\"" + scope + ",error=\"invalid_token\"");
+            response.set("Content-Length", Integer.toString(body.length));
+            if (!keepAlive) {
+                response.set("Connection", "close");
+            }
+            response.write(clientOut);
+            if (!"HEAD".equals(method)) {
+                clientOut.write(body);
+            }
+            clientOut.flush();
+            return keepAlive;
         }
 
         /** Reads the backend's answer, skipping interim 1xx answers. */
@@ -728,6 +882,46 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
             closeable.close();
         } catch (Exception ignored) {
             // closing anyway
+        }
+    }
+
+    private static final Pattern EXP_CLAIM = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)");
+    private static final Pattern REPOSITORY_PATH = Pattern.compile("^/v2/(.+?)/(blobs|manifests|tags)/");
+
+    /** Reads at most {@code bytesPerSecond} on average, in slices of at most 16 KiB. */
+    private static final class Throttled extends java.io.FilterInputStream {
+        private final long bytesPerSecond;
+        private final long start = System.nanoTime();
+        private long read;
+
+        Throttled(InputStream in, long bytesPerSecond) {
+            super(in);
+            this.bytesPerSecond = bytesPerSecond;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, Math.min(length, 16 * 1024));
+            if (n > 0) {
+                read += n;
+                long due = start + read * 1_000_000_000L / bytesPerSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+            }
+            return n;
         }
     }
 

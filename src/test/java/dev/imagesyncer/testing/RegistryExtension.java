@@ -227,6 +227,41 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         startedBy = null;
     }
 
+    /**
+     * Kills the registry process with SIGKILL, as an OOM kill or a crash would: nothing flushed, connections cut.
+     * The storage, the port and the configuration stay for {@link #restart()}.
+     */
+    public synchronized void kill() throws InterruptedException {
+        requireStarted();
+        process.destroyForcibly().waitFor();
+    }
+
+    /**
+     * Starts the registry again after {@link #kill()}, on the same port with the same storage and configuration
+     * (the same {@code http.secret}, so upload sessions it handed out stay valid), and waits until it answers.
+     */
+    public synchronized void restart() throws IOException {
+        requireStarted();
+        if (process.isAlive()) {
+            throw new IllegalStateException("the registry still runs: kill() it first");
+        }
+        LIVE.remove(process);
+        Path registry = TestFiles.requireExecutable("docker-registry", "`apt-get install -y docker-registry`");
+        process = new ProcessBuilder(registry.toString(), "serve", configFile().toString())
+                .redirectErrorStream(true).redirectOutput(logFile().toFile()).start();
+        LIVE.add(process);
+        awaitReady();
+    }
+
+    /**
+     * Deletes the upload sessions of {@code repository} from the storage, as distribution's upload purging does
+     * with sessions older than a week: their URLs answer 404 from then on.
+     */
+    public void purgeUploads(String repository) {
+        TestFiles.deleteRecursively(storageDir().resolve("docker/registry/v2/repositories").resolve(repository)
+                .resolve("_uploads"));
+    }
+
     /** True while the registry process runs. */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();

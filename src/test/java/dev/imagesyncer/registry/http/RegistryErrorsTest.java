@@ -51,6 +51,24 @@ class RegistryErrorsTest {
     }
 
     @Test
+    void a_registry_out_of_space_is_not_retried_and_says_so() {
+        RegistryException insufficientStorage = RegistryErrors.fromResponse("PATCH blob", response(507, "", null));
+        // distribution passes the storage driver's error on in a 500
+        RegistryException diskFull = RegistryErrors.fromResponse("PUT blob", response(500,
+                "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\",\"detail\":"
+                        + "\"filesystem: write /var/lib/registry/data: no space left on device\"}]}", null));
+        RegistryException otherServerError = RegistryErrors.fromResponse("PUT blob", response(500,
+                "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\"}]}", null));
+
+        assertThat(insufficientStorage.isTransient()).isFalse();
+        assertThat(insufficientStorage).hasMessage("PATCH blob: HTTP 507: the registry is out of space; free space "
+                + "there, then run again");
+        assertThat(diskFull.isTransient()).isFalse();
+        assertThat(diskFull.getMessage()).endsWith("the registry is out of space; free space there, then run again");
+        assertThat(otherServerError.isTransient()).isTrue();
+    }
+
+    @Test
     void status_alone_classifies_denied_and_unauthorized() {
         assertThat(RegistryErrors.fromResponse("x", response(401, "", null)))
                 .hasMessage("x: HTTP 401 UNAUTHORIZED: credentials missing or refused")

@@ -59,6 +59,34 @@ class RunTallyTest {
     }
 
     @Test
+    void a_stop_counts_images_in_progress_stopped_and_an_abandoned_run_says_why_in_its_line() {
+        RunTally graceful = new RunTally(Clock.systemUTC());
+        graceful.planned(List.of(SOURCE), List.of(List.of("dst.test/a:v1", "dst.test/b:v1")));
+        graceful.started(SOURCE, "dst.test/a:v1");
+        graceful.interrupted();
+        graceful.stopped(SOURCE, List.of("dst.test/a:v1"), "stopped at byte 4194304 of 9000000");
+        graceful.closeUnaccounted();
+        RunTally abandoned = new RunTally(Clock.systemUTC());
+        abandoned.planned(List.of(SOURCE), List.of(List.of("dst.test/a:v1", "dst.test/b:v1")));
+        abandoned.started(SOURCE, "dst.test/a:v1");
+        abandoned.abandon("the stop timeout of 1 s passed");
+
+        RunSummary stopped = graceful.summary("a");
+        RunSummary timedOut = abandoned.summary("b");
+
+        assertThat(stopped.images()).isEqualTo(new RunSummary.ImageCounts(0, 0, 0, 0, 1, 1));
+        assertThat(stopped.line()).startsWith("Sync finished (interrupted): 0 images synced, 0 unchanged, 0 failed, "
+                + "0 filtered, 1 not started, 1 stopped; blobs: ").endsWith("0 rate-limited (429)");
+        assertThat(stopped.hasFailures()).isFalse();
+        assertThat(timedOut.images()).isEqualTo(new RunSummary.ImageCounts(0, 0, 0, 0, 1, 1));
+        assertThat(timedOut.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.STOPPED)).singleElement()
+                .satisfies(o -> assertThat(o.detail())
+                        .isEqualTo("abandoned in the middle of its copy: the stop timeout of 1 s passed"));
+        assertThat(timedOut.line()).endsWith("0 rate-limited (429); the stop timeout of 1 s passed");
+        assertThat(timedOut.failedToStart()).isFalse();
+    }
+
+    @Test
     void a_run_where_images_failed_and_none_synced_failed_and_one_with_some_synced_is_partial() {
         RunTally none = new RunTally(Clock.systemUTC());
         none.failed(SOURCE, List.of("dst.test/a:v1"), "HTTP 404", 1);

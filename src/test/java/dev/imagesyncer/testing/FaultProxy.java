@@ -511,9 +511,6 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
                     : "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected by FaultProxy: " + fault
                     + "\"}]}").getBytes(StandardCharsets.UTF_8);
             Head response = new Head("HTTP/1.1 " + fault.status);
-            response.set("Content-Type", "application/json; charset=utf-8");
-            response.set("Docker-Distribution-Api-Version", "registry/2.0");
-            response.set("Content-Length", Integer.toString(body.length));
             if (fault == Fault.TOO_MANY_REQUESTS_SECONDS) {
                 response.set("Retry-After", "1");
             } else if (fault == Fault.TOO_MANY_REQUESTS_DATE) {
@@ -521,6 +518,17 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
                 response.set("Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME.format(
                         ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2)));
             }
+            return answer(response, method, body, keepAlive);
+        }
+
+        /**
+         * Sends an answer of the proxy's own, a registry-style JSON error ({@code body}; none to a HEAD); true
+         * to keep the connection.
+         */
+        private boolean answer(Head response, String method, byte[] body, boolean keepAlive) throws IOException {
+            response.set("Content-Type", "application/json; charset=utf-8");
+            response.set("Docker-Distribution-Api-Version", "registry/2.0");
+            response.set("Content-Length", Integer.toString(body.length));
             if (!keepAlive) {
                 response.set("Connection", "close");
             }
@@ -631,20 +639,9 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
             byte[] body = "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token expired\"}]}"
                     .getBytes(StandardCharsets.UTF_8);
             Head response = new Head("HTTP/1.1 401 Unauthorized");
-            response.set("Content-Type", "application/json; charset=utf-8");
-            response.set("Docker-Distribution-Api-Version", "registry/2.0");
             response.set("WWW-Authenticate", "Bearer realm=\"" + tokens.realm() + "\",service=\"" + tokens.service()
                     + "\"" + scope + ",error=\"invalid_token\"");
-            response.set("Content-Length", Integer.toString(body.length));
-            if (!keepAlive) {
-                response.set("Connection", "close");
-            }
-            response.write(clientOut);
-            if (!"HEAD".equals(method)) {
-                clientOut.write(body);
-            }
-            clientOut.flush();
-            return keepAlive;
+            return answer(response, method, body, keepAlive);
         }
 
         /** Reads the backend's answer, skipping interim 1xx answers. */

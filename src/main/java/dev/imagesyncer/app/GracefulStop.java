@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What SIGTERM and Ctrl-C do, as a JVM shutdown hook: the run going is interrupted ({@link ActiveRuns#interrupt}:
@@ -22,14 +23,14 @@ final class GracefulStop extends Thread {
 
     private final ActiveRuns runs;
     private final Duration timeout;
-    private final Runnable stopCamel;
+    private final Consumer<Duration> stopCamel;
 
     /**
      * @param runs      the runs of this process
      * @param timeout   how long a stop waits for the run going to end
-     * @param stopCamel stops the Camel application, once no run is going
+     * @param stopCamel stops the Camel application, once no run is going, within the time it is given
      */
-    GracefulStop(ActiveRuns runs, Duration timeout, Runnable stopCamel) {
+    GracefulStop(ActiveRuns runs, Duration timeout, Consumer<Duration> stopCamel) {
         super("camel-image-syncer-stop");
         this.runs = runs;
         this.timeout = timeout;
@@ -53,10 +54,11 @@ final class GracefulStop extends Thread {
 
     @Override
     public void run() {
+        long deadline = System.nanoTime() + timeout.toNanos();
         runs.interrupt();
         try {
             if (runs.awaitIdle(timeout)) {
-                stopCamel.run();
+                stopCamel.accept(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L)));
                 return;
             }
             LOG.warn("the run did not end within the stop timeout of {} s: abandoning its uploads in flight",

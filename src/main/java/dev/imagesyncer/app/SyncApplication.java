@@ -32,6 +32,8 @@ public final class SyncApplication implements AutoCloseable {
 
     /** The route file of service mode (Quartz schedule, seda:sync, management), left out of one-shot runs. */
     static final String SERVICE_ROUTES = "service.camel.yaml";
+    /** The longest stop timeout: a day. */
+    private static final long MAX_STOP_TIMEOUT_SECONDS = 86_400;
 
     private final Main main;
     private final SyncBeans beans;
@@ -64,6 +66,10 @@ public final class SyncApplication implements AutoCloseable {
                 PropertiesComponent properties = support.getCamelContext().getPropertiesComponent();
                 SyncProperties sync = new SyncProperties(properties);
                 stopTimeout = Duration.ofSeconds(sync.number("sync.stopTimeout", "--stop-timeout", 1, 60));
+                if (stopTimeout.toSeconds() > MAX_STOP_TIMEOUT_SECONDS) {
+                    throw new IllegalArgumentException("sync.stopTimeout (--stop-timeout) must be at most "
+                            + MAX_STOP_TIMEOUT_SECONDS + " seconds, not " + stopTimeout.toSeconds());
+                }
                 main.configure().setShutdownTimeout((int) stopTimeout.toSeconds());
                 String written = sync.text("sync.schedule");
                 service = written != null;
@@ -130,7 +136,7 @@ public final class SyncApplication implements AutoCloseable {
             throw e;
         }
         application.stop = new GracefulStop(application.beans.runs(), application.stopTimeout,
-                application.main::stop).install();
+                application::stopWithin).install();
         return application;
     }
 
@@ -152,6 +158,12 @@ public final class SyncApplication implements AutoCloseable {
     /** One run over the configured files. */
     public RunSummary runOnce() throws Exception {
         return main.getCamelTemplate().requestBody("direct:sync", null, RunSummary.class);
+    }
+
+    /** Stops Camel gracefully, giving in-flight exchanges (an HTTP call, an event) at most {@code time}. */
+    private void stopWithin(Duration time) {
+        main.getCamelContext().getShutdownStrategy().setTimeout(Math.max(1, time.toSeconds()));
+        main.stop();
     }
 
     @Override

@@ -122,6 +122,9 @@ public final class ActiveRuns {
             SyncConfig config = isEmpty(images) ? loadConfig(settings) : configWithImages(images);
             RunContext run = newRun(config);
             active.set(run);
+            if (stopping) {
+                run.tally().interrupted(); // a stop that came while the run was opening
+            }
             exchange.getMessage().setHeader(Headers.RUN_ID, run.id());
             // however the run's exchange ends, the run ends with it: a failure before finish must not leave it
             // open (and every later run skipped)
@@ -237,7 +240,7 @@ public final class ActiveRuns {
      *
      * @throws IOException when an output file cannot be written
      */
-    public void abandon(String reason) throws IOException {
+    public synchronized void abandon(String reason) throws IOException {
         RunContext run = active.get();
         if (run == null || !active.compareAndSet(run, null)) {
             return;
@@ -297,7 +300,7 @@ public final class ActiveRuns {
      * Ends run {@code runId}: writes the success and failure files and the run report, prints the summary line
      * and closes the client.
      */
-    public RunSummary finish(String runId) throws IOException {
+    public synchronized RunSummary finish(String runId) throws IOException {
         RunContext run = context(runId);
         if (!active.compareAndSet(run, null)) {
             throw new IllegalStateException("sync run " + runId + " was abandoned before it finished");

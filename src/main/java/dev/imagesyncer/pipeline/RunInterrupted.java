@@ -5,8 +5,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 
 /**
- * True for an exchange whose run ({@link Headers#RUN_ID}) is interrupted: the predicate of the filter at the start
- * of {@code sync-image}, which leaves images that have not started (the run counts them {@code not-started}).
+ * True for an exchange whose run ({@link Headers#RUN_ID}) is interrupted: the predicate of the filters at the start
+ * of {@code sync-image} and {@code copy-image}, which leave the images and copies that have not started (the run
+ * counts them {@code not-started}).
  * A predicate bean ({@code ref} language) rather than a method call expression, which costs a bean lookup and a
  * parameter parse per image.
  */

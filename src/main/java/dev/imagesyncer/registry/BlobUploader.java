@@ -93,8 +93,8 @@ final class BlobUploader {
         if (held < offset || held > body) {
             journal.forget(target, blob.digest());
             LOG.warn("{}: the registry did not carry on the upload an earlier run left at byte {} ({}): sending the "
-                    + "blob from the start", operation, offset, held < 0 ? "its session is gone"
-                    : "its session holds " + held + " bytes");
+                    + "blob from the start", operation, offset, held < 0 ? "it answers " + session.statusProblem
+                    + " for its session" : "its session holds " + held + " bytes");
             return Optional.empty();
         }
         LOG.info("{}: carrying on the upload an earlier run left at byte {}{}", operation, offset,
@@ -149,6 +149,8 @@ final class BlobUploader {
         private final long minChunk;
         private final Set<Scope> pushScope;
         private String location;
+        /** Why the last status of the session was unknown: an HTTP status and error code, or "no answer". */
+        private String statusProblem = "";
 
         UploadSession(Repository target, Digest digest, String operation, String location, long minChunk) {
             this.target = target;
@@ -213,19 +215,25 @@ final class BlobUploader {
                     }
                 }
             }
-            commit(download.content(), size - body);
+            retry.run(() -> commit(download.content(), size - body), failure -> resumeAt(body, download, failure));
             journal.forget(target, digest);
             return size - from;
         }
 
         /**
-         * Readies a retry of the PATCH from {@code offset}, or rethrows {@code failure} so that the blob starts over
-         * in a new session: at offset 0 (that costs one POST), when the session's status is unknown or differs,
-         * or when the download cannot be opened again there.
+         * Readies a retry of the PATCH (or the closing PUT) from {@code offset}, or rethrows {@code failure} so that
+         * the blob starts over in a new session: at offset 0 (that costs one POST), when the session's status is
+         * unknown or differs, or when the download cannot be opened again there. Once the run is asked to stop, a
+         * session that holds exactly {@code offset} bytes is left journaled instead
+         * ({@link TransferStoppedException}).
          */
         private void resumeAt(long offset, Download download, RegistryException failure) {
             if (offset == 0 || heldBytes() != offset) {
                 throw failure;
+            }
+            if (stopRequested.getAsBoolean()) {
+                throw new TransferStoppedException(operation + ": stopped at byte " + offset + " of " + download.size()
+                        + " after " + failure.getMessage() + "; the next run carries the upload on from there", offset);
             }
             try {
                 download.rewind();
@@ -254,8 +262,12 @@ final class BlobUploader {
                 long last = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
                 LOG.debug("{}: the registry holds bytes 0-{}", operation, last);
                 return last == 0 ? 0 : last + 1;
-            } catch (RegistryException | NumberFormatException unknown) {
+            } catch (RegistryException unknown) {
+                statusProblem = unknown.status() == 0 ? "no answer" : "HTTP " + unknown.status() + " " + unknown.code();
                 LOG.debug("{}: upload status unknown ({})", operation, unknown.getMessage());
+                return -1;
+            } catch (NumberFormatException unreadable) {
+                statusProblem = "an unreadable Range";
                 return -1;
             }
         }
@@ -276,7 +288,7 @@ final class BlobUploader {
             return null;
         }
 
-        private void commit(VerifyingInputStream content, long tail) {
+        private Void commit(VerifyingInputStream content, long tail) {
             String separator = location.contains("?") ? "&" : "?";
             RegistryResponse committed = transport.send(RegistryRequest.of("PUT", target,
                             location + separator + "digest=" + encode(digest.toString()), pushScope, operation)
@@ -290,6 +302,7 @@ final class BlobUploader {
                     throw new DigestMismatchException(operation + ": the registry stored " + stored);
                 }
             }
+            return null;
         }
 
         /**
@@ -307,14 +320,21 @@ final class BlobUploader {
                     : error;
         }
 
-        /** Cancels the session so the registry drops what it received; failing to cancel is not an error. */
+        /**
+         * Cancels the session so the registry drops what it received; failing to cancel is not an error. A
+         * session the registry could not be reached to cancel (it is down) stays in the journal: the next run
+         * asks it what it holds.
+         */
         void cancel() {
-            journal.forget(target, digest);
             try (RegistryResponse cancelled = transport.send(RegistryRequest.of("DELETE", target, location,
                     pushScope, "cancel " + operation))) {
                 LOG.debug("{}: upload cancelled (HTTP {})", operation, cancelled.status());
+                journal.forget(target, digest);
             } catch (RegistryException e) {
                 LOG.debug("{}: cancelling the upload failed: {}", operation, e.getMessage());
+                if (e.status() != 0) {
+                    journal.forget(target, digest);
+                }
             }
         }
     }

@@ -101,7 +101,7 @@ class ServiceModeIT extends TwoRegistries {
     }
 
     @Test
-    void sigterm_during_a_run_starts_no_new_transfer_and_reports_the_image_stopped_and_the_run_interrupted()
+    void sigterm_during_a_run_starts_no_new_copy_and_reports_the_image_not_started_and_the_run_interrupted()
             throws Exception {
         TestImage image = TestImages.dockerV2(1, 1024);
         RegistrySeeder.of(source).push("lab/long", "v1", image);
@@ -123,9 +123,9 @@ class ServiceModeIT extends TwoRegistries {
             String log = Files.readString(work.resolve("err.txt"));
             assertThat(reports).as(log).hasSize(1);
             assertThat(reports.get(0).path("status").asText()).isEqualTo("interrupted");
-            assertThat(reports.get(0).path("images").path("stopped").asInt()).as(log).isEqualTo(1);
+            assertThat(reports.get(0).path("images").path("not-started").asInt()).as(log).isEqualTo(1);
             assertThat(reports.get(0).path("outcomes").get(0).path("detail").asText())
-                    .contains("not started, the run is stopping");
+                    .isEqualTo("the run was interrupted before it started");
             assertThat(log).contains("interrupted: uploads in flight stop at their next chunk boundary");
         }
         assertThat(RegistrySeeder.of(target).fetchManifest("mirror/long", "v1")).as("no tag without its blobs")

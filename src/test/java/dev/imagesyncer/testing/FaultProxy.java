@@ -109,7 +109,12 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
          * {@code 500} with the error body distribution sends when its disk is full (the storage driver's "no space
          * left on device" in the detail), not forwarded. Never drawn by {@link #rate} unless named in {@link #kinds}.
          */
-        DISK_FULL("500 Internal Server Error", false);
+        DISK_FULL("500 Internal Server Error", false),
+        /**
+         * {@code 401} with the backend's token challenge ({@code error="invalid_token"}), as to a token that expired,
+         * not forwarded; needs a backend with a token server. Never drawn by {@link #rate}.
+         */
+        TOKEN_REFUSED("401 Unauthorized", false);
 
         private final String status; // code and reason of the answer, null for a fault that answers none
         private final boolean inBody;
@@ -151,7 +156,7 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
     private final Random random;
     private final List<Rule> rules = new ArrayList<>();
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
-    private Set<Fault> kinds = EnumSet.complementOf(EnumSet.of(Fault.DISK_FULL));
+    private Set<Fault> kinds = EnumSet.complementOf(EnumSet.of(Fault.DISK_FULL, Fault.TOKEN_REFUSED));
     private double rate;
     private volatile long requestBytesPerSecond;
     private volatile boolean wholeRequestBodies;
@@ -214,8 +219,8 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
     }
 
     /**
-     * The next {@code count} requests whose {@code "METHOD PATH"} (raw path, no query) matches
-     * {@code methodAndPathRegex}, e.g. {@code "GET /v2/.+/blobs/.*"}, get {@code fault}. Rules are checked in the
+     * The next {@code count} requests whose {@code "METHOD PATH"} (raw path, no query) or {@code "METHOD PATH?QUERY"}
+     * matches {@code methodAndPathRegex}, e.g. {@code "GET /v2/.+/blobs/.*"}, get {@code fault}. Rules are checked in the
      * order they were added and before the random {@link #rate}; a rule with a body fault skips requests other
      * than GET.
      */
@@ -318,12 +323,13 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
     // ---------------------------------------------------------------- decisions
 
     /** The fault for a request, from the first matching rule or else from the dice; null for none. */
-    private synchronized Fault decide(String method, String path) {
+    private synchronized Fault decide(String method, String path, String target) {
         boolean bodyExpected = "GET".equals(method);
         String methodAndPath = method + " " + path;
         for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
             Rule rule = it.next();
-            if ((bodyExpected || !rule.fault.inBody) && rule.pattern.matcher(methodAndPath).matches()) {
+            if ((bodyExpected || !rule.fault.inBody) && (rule.pattern.matcher(methodAndPath).matches()
+                    || rule.pattern.matcher(method + " " + target).matches())) {
                 if (--rule.remaining == 0) {
                     it.remove();
                 }
@@ -436,9 +442,14 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
 
             if (rejectExpiredTokens && hasExpiredToken(request)) {
                 expiredTokensRefused.incrementAndGet();
-                return refuseExpiredToken(method, path, request, keepAlive);
+                record(method, path, null);
+                return refuseToken(method, path, request, keepAlive);
             }
-            Fault fault = decide(method, path);
+            Fault fault = decide(method, path, target);
+            if (fault == Fault.TOKEN_REFUSED) {
+                record(method, path, fault);
+                return refuseToken(method, path, request, keepAlive);
+            }
             if (fault != null && !fault.inBody) {
                 record(method, path, fault);
                 return injectWithoutForwarding(fault, method, request, keepAlive);
@@ -506,8 +517,9 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
             }
             String code = fault.status.startsWith("429") ? "TOOMANYREQUESTS" : "UNAVAILABLE";
             byte[] body = (fault == Fault.DISK_FULL
-                    ? "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\",\"detail\":\"filesystem: "
-                    + "write /var/lib/registry/docker/registry/v2/repositories/_uploads/data: no space left on device\"}]}"
+                    ? "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\",\"detail\":\"write "
+                    + "/var/lib/registry/docker/registry/v2/repositories/lab/x/_uploads/eda73fc8/data: no space left on "
+                    + "device\"}]}"
                     : "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"injected by FaultProxy: " + fault
                     + "\"}]}").getBytes(StandardCharsets.UTF_8);
             Head response = new Head("HTTP/1.1 " + fault.status);
@@ -626,12 +638,11 @@ public final class FaultProxy implements PlainHttpFront, AutoCloseable {
         }
 
         /** Answers 401 with the token server's challenge, as a registry that checks {@code exp} strictly would. */
-        private boolean refuseExpiredToken(String method, String path, Head request, boolean keepAlive)
+        private boolean refuseToken(String method, String path, Head request, boolean keepAlive)
                 throws IOException {
             if (request.hasBody()) {
                 skipBody(request);
             }
-            record(method, path, null);
             java.util.regex.Matcher repository = REPOSITORY_PATH.matcher(path);
             String scope = repository.find() ? ",scope=\"repository:" + repository.group(1) + ":"
                     + ("GET".equals(method) || "HEAD".equals(method) ? "pull" : "pull,push") + "\"" : "";

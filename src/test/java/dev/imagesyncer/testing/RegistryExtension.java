@@ -253,15 +253,6 @@ public final class RegistryExtension implements BeforeAllCallback, AfterAllCallb
         awaitReady();
     }
 
-    /**
-     * Deletes the upload sessions of {@code repository} from the storage, as distribution's upload purging does
-     * with sessions older than a week: their URLs answer 404 from then on.
-     */
-    public void purgeUploads(String repository) {
-        TestFiles.deleteRecursively(storageDir().resolve("docker/registry/v2/repositories").resolve(repository)
-                .resolve("_uploads"));
-    }
-
     /** True while the registry process runs. */
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();

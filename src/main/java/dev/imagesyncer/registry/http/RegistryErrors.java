@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns failed calls into typed exceptions: transient (I/O, 408, 429, 5xx) or permanent (other 4xx, and a
@@ -30,6 +31,7 @@ public final class RegistryErrors {
     private static final int BODY_LIMIT = 16 * 1024;
     /** Never wait longer than this for a registry that asks us to come back later. */
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    private static final Pattern ENOSPC_DETAIL = Pattern.compile("\"err\"\\s*:\\s*28\\b");
 
     private RegistryErrors() {
     }
@@ -119,11 +121,16 @@ public final class RegistryErrors {
         return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
     }
 
-    /** A registry's own words for a full disk (distribution passes the storage driver's error on). */
+    /**
+     * A registry's own words for a full disk. Distribution 2.8 passes the storage driver's error on in its error's
+     * detail: as text where it writes a blob ({@code "write ...: no space left on device"}), as the Go error's
+     * fields where it starts an upload or commits one ({@code "Err":28}, ENOSPC on Linux); both measured on a full
+     * tmpfs.
+     */
     private static boolean saysOutOfSpace(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
         return text.contains("no space left on device") || text.contains("insufficient storage")
-                || text.contains("disk quota exceeded");
+                || text.contains("disk quota exceeded") || ENOSPC_DETAIL.matcher(text).find();
     }
 
     private static JsonNode errorOf(byte[] body) {

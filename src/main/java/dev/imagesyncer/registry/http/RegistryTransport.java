@@ -105,8 +105,8 @@ public final class RegistryTransport implements Closeable {
                     response.abort();
                     answerChallenge(request, header, authorization);
                     throw new TransientRegistryException(request.operation()
-                            + ": HTTP 401 while sending content (a token that expired?); resuming with a new one",
-                            401, ErrorCode.UNAUTHORIZED, null, null);
+                            + ": HTTP 401 while sending content (a token that expired?); a new token is fetched for "
+                            + "the retry", 401, ErrorCode.UNAUTHORIZED, null, null);
                 }
                 Optional<String> retryWith;
                 try {

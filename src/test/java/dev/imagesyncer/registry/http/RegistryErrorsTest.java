@@ -57,6 +57,11 @@ class RegistryErrorsTest {
         RegistryException diskFull = RegistryErrors.fromResponse("PUT blob", response(500,
                 "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\",\"detail\":"
                         + "\"filesystem: write /var/lib/registry/data: no space left on device\"}]}", null));
+        // and, where it starts or commits an upload, the Go error's fields: errno 28 is ENOSPC (measured, full tmpfs)
+        RegistryException fullAtStart = RegistryErrors.fromResponse("POST blob", response(500,
+                "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\",\"detail\":{\"DriverName\":"
+                        + "\"filesystem\",\"Enclosed\":{\"Op\":\"write\",\"Path\":\"/data/docker/registry/v2/"
+                        + "repositories/lab/y/_uploads/e614e72b/startedat\",\"Err\":28}}}]}", null));
         RegistryException otherServerError = RegistryErrors.fromResponse("PUT blob", response(500,
                 "{\"errors\":[{\"code\":\"UNKNOWN\",\"message\":\"unknown error\"}]}", null));
 
@@ -65,6 +70,8 @@ class RegistryErrorsTest {
                 + "there, then run again");
         assertThat(diskFull.isTransient()).isFalse();
         assertThat(diskFull.getMessage()).endsWith("the registry is out of space; free space there, then run again");
+        assertThat(fullAtStart.isTransient()).isFalse();
+        assertThat(fullAtStart.getMessage()).endsWith("the registry is out of space; free space there, then run again");
         assertThat(otherServerError.isTransient()).isTrue();
     }
 

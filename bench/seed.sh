@@ -32,7 +32,11 @@ put() {
   local layout=$1 digest=$2 source=$3
   mkdir -p "$layout/blobs/sha256"
   local path="$layout/blobs/sha256/${digest#sha256:}"
-  [ -f "$path" ] && return
+  if [ -f "$path" ]; then
+    # a rerun over the same work directory: read what is piped in, or its writer dies of SIGPIPE (set -o pipefail)
+    [ "$source" = - ] && cat > /dev/null
+    return 0
+  fi
   if [ "$source" = - ]; then cat > "$path"; else ln -f "$source" "$path"; fi
 }
 

@@ -186,8 +186,10 @@ public final class AuthConfig {
                                 + " (expected username, password, insecure, ca)");
             }
         }
-        String username = expander.expand(string(value, "username", fileName, key));
-        String password = expander.expand(string(value, "password", fileName, key));
+        String username = expander.expand(string(value, "username", fileName, key),
+                fileName + ": entry \"" + key + "\", field username");
+        String password = expander.expand(string(value, "password", fileName, key),
+                fileName + ": entry \"" + key + "\", field password");
         JsonNode insecure = value.get("insecure");
         if (insecure != null && !insecure.isNull() && !insecure.isBoolean()) {
             throw ConfigException.atEntry(fileName, key,

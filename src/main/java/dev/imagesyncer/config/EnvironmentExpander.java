@@ -1,14 +1,23 @@
 package dev.imagesyncer.config;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Map;
 import java.util.Objects;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Expands environment variables the way image-syncer's {@code os.ExpandEnv} does, with one fix. {@code $NAME} (name
- * of letters, digits and {@code _}) and {@code ${NAME}} are replaced by the variable's value, and an undefined
- * variable by the empty string. Unlike image-syncer, {@code $$} is a literal {@code $}, so a Harbor robot account
- * {@code robot$$proj+ci} can be written inline. A {@code $} followed by anything else (or by nothing, or an
- * unclosed {@code ${}) is kept as it is.
+ * Expands environment variables the way image-syncer's {@code os.ExpandEnv} does, with two fixes. {@code $NAME}
+ * (name of letters, digits and {@code _}) and {@code ${NAME}} are replaced by the variable's value. Unlike
+ * image-syncer, a variable that is not set stays as it is written, with one warning that names it and where it
+ * stands (never the text around it, which may be part of a password): a Harbor robot account
+ * {@code robot$proj+ci} typed as Harbor shows it keeps its {@code $proj} instead of becoming {@code robot+ci}. And
+ * {@code $$} is a literal {@code $}. A {@code $} followed by anything else (or by nothing, or an unclosed
+ * {@code ${}) is kept as it is.
  *
  * <p>Applies to auth user names and passwords and to destinations, never to sources.
  */
@@ -16,7 +25,12 @@ public final class EnvironmentExpander {
 
     private static final EnvironmentExpander NONE = new EnvironmentExpander(null);
 
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentExpander.class);
+
     private final Map<String, String> environment;
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     private EnvironmentExpander(Map<String, String> environment) {
         this.environment = environment;
@@ -36,7 +50,11 @@ public final class EnvironmentExpander {
         return NONE;
     }
 
-    public String expand(String text) {
+    /**
+     * Expands {@code text}; {@code where} names it for the warning about a variable that is not set, e.g.
+     * {@code auth.yaml: entry "harbor.lab", field password}.
+     */
+    public String expand(String text, String where) {
         if (environment == null || text == null || text.indexOf('$') < 0) {
             return text;
         }
@@ -56,7 +74,7 @@ public final class EnvironmentExpander {
             } else if (next == '{') {
                 int close = text.indexOf('}', i + 2);
                 if (close > i + 2) {
-                    out.append(valueOf(text.substring(i + 2, close)));
+                    out.append(valueOf(text.substring(i + 2, close), text.substring(i, close + 1), where));
                     i = close + 1;
                 } else {
                     out.append(c);
@@ -67,7 +85,7 @@ public final class EnvironmentExpander {
                 while (end < text.length() && isNameChar(text.charAt(end))) {
                     end++;
                 }
-                out.append(valueOf(text.substring(i + 1, end)));
+                out.append(valueOf(text.substring(i + 1, end), text.substring(i, end), where));
                 i = end;
             } else {
                 out.append(c);
@@ -77,8 +95,26 @@ public final class EnvironmentExpander {
         return out.toString();
     }
 
-    private String valueOf(String name) {
-        return environment.getOrDefault(name, "");
+    /** The variable's value, or {@code written} (said once per place and name) when it is not set. */
+    private String valueOf(String name, String written, String where) {
+        String value = environment.get(name);
+        if (value != null) {
+            return value;
+        }
+        String warning = where + ": the variable " + name + " is not set, so it stays as written (write $$ for a "
+                + "literal $)";
+        if (!warnings.contains(warning)) {
+            warnings.add(warning);
+        }
+        if (LOGGED.add(warning)) {
+            LOG.warn(warning); // once per process: the files are read at start and again by each run
+        }
+        return written;
+    }
+
+    /** The warnings so far, one per place and variable that is not set, in their order. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     private static boolean isNameChar(char c) {

@@ -122,7 +122,7 @@ public record ImagesConfig(List<SyncRule> rules) {
     }
 
     private static Destination destination(String file, String source, String written, EnvironmentExpander expander) {
-        String expanded = expander.expand(written);
+        String expanded = expander.expand(written, file + ": entry \"" + source + "\", destination");
         if (expanded.isBlank()) {
             // Only a literal "" asks for the default destination; an unset variable is a mistake.
             throw ConfigException.atDestination(file, source, written, "empty after expanding environment variables");

@@ -1,5 +1,7 @@
 package dev.imagesyncer.copy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.registry.BlobPushResult;
 import dev.imagesyncer.registry.Descriptor;
 import dev.imagesyncer.registry.Digest;
@@ -8,9 +10,11 @@ import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.Manifest;
 import dev.imagesyncer.registry.MediaTypes;
 import dev.imagesyncer.registry.PermanentRegistryException;
+import dev.imagesyncer.registry.Platform;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.Repository;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +37,10 @@ import java.util.concurrent.Executor;
  * call is one attempt: failures surface as {@link dev.imagesyncer.registry.RegistryException}s.
  */
 public final class ImageCopier {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Image configs larger than this are not read to learn their platform. */
+    private static final int MAX_CONFIG_BYTES = 1 << 20;
 
     private final RegistryClient client;
     private final Executor transfers;
@@ -107,6 +115,14 @@ public final class ImageCopier {
                 note = "index filtered to " + options.platforms() + ": its digest differs from the source's "
                         + index.digest();
             }
+        } else if (options.platforms().isActive() && !MediaTypes.isSchema1(head.mediaType())) {
+            // a single-platform image: its config says which platform it is for
+            manifest = client.getManifest(source.withDigest(head.digest()));
+            Optional<Platform> platform = platformOf(manifest, source);
+            if (platform.isPresent() && !options.platforms().matches(platform.get())) {
+                return CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.FILTERED,
+                        "the image is for " + platform.get() + ", which " + options.platforms() + " leaves out");
+            }
         }
         Digest wanted = manifest != null ? manifest.digest() : head.digest();
         ImageReference copied = targetTag != null ? target.withTag(targetTag) : target.withDigest(wanted);
@@ -130,6 +146,25 @@ public final class ImageCopier {
                 .forEach(copy -> (ledger.hasLandedInRepository(to, copy.blob().digest()) ? landed : copies).add(copy));
         return new CopyPlan(source, copied, manifest.digest(), null, note, manifest, children, copies, landed,
                 BlobCounts.NONE);
+    }
+
+    /** The platform an image manifest's config names (os, architecture, variant), if it has a config that does. */
+    private Optional<Platform> platformOf(Manifest image, ImageReference source) {
+        Optional<Descriptor> config = image.config();
+        if (config.isEmpty() || config.get().size() > MAX_CONFIG_BYTES) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode json = JSON.readTree(client.getSmallBlob(source.repository(), config.get().digest(),
+                    MAX_CONFIG_BYTES));
+            if (!json.path("architecture").isTextual()) {
+                return Optional.empty(); // not an image config (an artifact's)
+            }
+            return Optional.of(new Platform(json.path("os").asText(null), json.path("architecture").asText(null),
+                    json.path("variant").asText(null), json.path("os.version").asText(null)));
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
     }
 
     /**

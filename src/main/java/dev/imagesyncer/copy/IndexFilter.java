@@ -24,11 +24,14 @@ final class IndexFilter {
     private IndexFilter() {
     }
 
-    /** The filtered index, or empty when no entry matches. */
+    /**
+     * The filtered index, or empty when no child manifest matches. Entries that are blobs, not manifests, have no
+     * platform and are kept.
+     */
     static Optional<Manifest> apply(Manifest index, PlatformFilter filter) {
-        List<Descriptor> children = index.children();
-        List<Boolean> keep = children.stream().map(child -> filter.matches(child.platform())).toList();
-        if (!keep.contains(true)) {
+        List<Descriptor> entries = index.entries();
+        List<Boolean> keep = entries.stream().map(entry -> filter.matches(entry.platform())).toList();
+        if (!index.children().isEmpty() && index.children().stream().noneMatch(child -> filter.matches(child.platform()))) {
             return Optional.empty();
         }
         if (!keep.contains(false)) {
@@ -37,10 +40,10 @@ final class IndexFilter {
         try {
             ObjectNode root = (ObjectNode) JSON.readTree(index.bytes());
             ArrayNode kept = JSON.createArrayNode();
-            JsonNode entries = root.path("manifests");
-            for (int i = 0; i < entries.size(); i++) {
+            JsonNode listed = root.path("manifests");
+            for (int i = 0; i < listed.size(); i++) {
                 if (keep.get(i)) {
-                    kept.add(entries.get(i));
+                    kept.add(listed.get(i));
                 }
             }
             root.set("manifests", kept);

@@ -5,6 +5,7 @@ import dev.imagesyncer.registry.Platform;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * image-syncer's {@code --os} / {@code --arch} filters for the entries of an index. A pattern matches a value when
@@ -16,15 +17,31 @@ import java.util.List;
 public record PlatformFilter(List<String> osPatterns, List<String> archPatterns) {
 
     public static final PlatformFilter NONE = new PlatformFilter(List.of(), List.of());
+    private static final Pattern PATTERN = Pattern.compile("[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?");
 
     public PlatformFilter {
         osPatterns = List.copyOf(osPatterns);
         archPatterns = List.copyOf(archPatterns);
     }
 
-    /** Builds a filter from repeated flags, each of which may also hold a comma-separated list. */
+    /**
+     * Builds a filter from repeated flags, each of which may also hold a comma-separated list.
+     *
+     * @throws IllegalArgumentException naming the flag and the value, for one that is not {@code OS[:VERSION]} or
+     *                                  {@code ARCH[:VARIANT]} (letters, digits, {@code . _ -})
+     */
     public static PlatformFilter of(Collection<String> os, Collection<String> arch) {
-        return new PlatformFilter(split(os), split(arch));
+        return new PlatformFilter(checked(split(os), "sync.os (--os)", "OS[:VERSION], e.g. linux or windows:10.0.20348"),
+                checked(split(arch), "sync.arch (--arch)", "ARCH[:VARIANT], e.g. amd64 or arm:v7"));
+    }
+
+    private static List<String> checked(List<String> patterns, String flag, String form) {
+        for (String pattern : patterns) {
+            if (!PATTERN.matcher(pattern).matches()) {
+                throw new IllegalArgumentException(flag + ": \"" + pattern + "\" is not " + form);
+            }
+        }
+        return patterns;
     }
 
     public boolean isActive() {

@@ -10,6 +10,7 @@ import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
+import dev.imagesyncer.job.DestinationCheck;
 import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.RegistryClientSettings;
@@ -38,6 +39,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -83,14 +85,18 @@ public final class ActiveRuns {
         try {
             return start(exchange);
         } catch (ConfigException | IllegalArgumentException bad) {
-            RunSummary failed = RunSummary.failedToStart(RUN_ID.format(started), started, clock.instant(),
-                    bad.getMessage());
-            LOG.error("sync run {} failed: {}", failed.runId(), bad.getMessage());
-            LOG.debug("sync run {} failed", failed.runId(), bad);
-            record(failed);
-            exchange.setProperty(FAILED_RUN, failed);
+            exchange.setProperty(FAILED_RUN, failedBeforeCopying(RUN_ID.format(started), started, bad));
             return null;
         }
+    }
+
+    /** Records a run that failed before it copied anything (report, one ERROR line); returns it for its event. */
+    private RunSummary failedBeforeCopying(String runId, Instant started, RuntimeException why) {
+        RunSummary failed = RunSummary.failedToStart(runId, started, clock.instant(), why.getMessage());
+        LOG.error("sync run {} failed: {}", failed.runId(), why.getMessage());
+        LOG.debug("sync run {} failed", failed.runId(), why);
+        record(failed);
+        return failed;
     }
 
     /**
@@ -145,7 +151,8 @@ public final class ActiveRuns {
 
     private RunContext newRun(SyncConfig config) {
         RunSettings.Transfers transfers = settings.transfers();
-        CredentialSource credentials = config.auth().credentials().orElse(DockerConfigCredentials.fromEnvironment());
+        CredentialSource credentials = config.auth().credentials().orElse(
+                DockerConfigCredentials.fromEnvironment(settings.inputs().environment()));
         // per registry host: 2 connections per transfer (source GET, target upload) and 1 per image worker,
         // so that no thread ever waits for a connection that only its own progress would free
         RegistryClientSettings clientSettings = RegistryClientSettings.defaults()
@@ -183,11 +190,50 @@ public final class ActiveRuns {
         return run;
     }
 
-    /** Records the jobs of run {@code runId} (its progress counts them) and returns them unchanged. */
+    /**
+     * Checks the jobs of run {@code runId} once every rule's tags are listed, records them (its progress counts
+     * them) and returns them, repeats of one source to one destination dropped ({@link DestinationCheck}). When
+     * two images would be written to one tag, nothing is copied: the run ends failed, with a line naming both
+     * rules, its {@link RunSummary} in the exchange property {@value #FAILED_RUN}, and no jobs are returned.
+     */
+    public List<ImageJob> plan(List<ImageJob> jobs, String runId, Exchange exchange) {
+        return checkAndRecord(jobs, runId, exchange::setProperty);
+    }
+
+    /**
+     * As {@link #plan(List, String, Exchange)}, for routes edited before the check existed (their {@code run}
+     * route calls {@code plan(${body}, ${header.ImageSyncerRunId})}): two images written to one tag fail the run's
+     * exchange with the {@link ConfigException}.
+     */
     public List<ImageJob> plan(List<ImageJob> jobs, String runId) {
-        context(runId).tally().planned(jobs.stream().map(ImageJob::source).toList(),
-                jobs.stream().map(ImageJob::destinations).toList());
-        return jobs;
+        return checkAndRecord(jobs, runId, (name, failed) -> {
+            throw new ConfigException(((RunSummary) failed).reason());
+        });
+    }
+
+    private List<ImageJob> checkAndRecord(List<ImageJob> jobs, String runId,
+                                          BiConsumer<String, Object> failedRun) {
+        RunContext run = context(runId);
+        List<SyncRule> rules = run.config().images().rules();
+        List<ImageJob> distinct;
+        try {
+            distinct = DestinationCheck.distinctDestinations(jobs, number -> rules.get(number - 1));
+        } catch (ConfigException conflict) {
+            if (active.compareAndSet(run, null)) {
+                try {
+                    run.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the registry client of run {} failed: {}", runId, e.getMessage());
+                }
+                running.set(false);
+                failedRun.accept(FAILED_RUN, failedBeforeCopying(runId, run.tally().summary(runId).started(),
+                        conflict));
+            }
+            return List.of();
+        }
+        run.tally().planned(distinct.stream().map(ImageJob::source).toList(),
+                distinct.stream().map(ImageJob::destinations).toList());
+        return distinct;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A manifest exactly as a registry served it: the raw bytes, their media type and their digest. A mirror pushes
@@ -32,25 +33,40 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest) {
         return MediaTypes.isIndex(mediaType);
     }
 
-    /** The child manifests of an index, in the order the index lists them; empty for an image manifest. */
-    public List<Descriptor> children() {
+    /**
+     * Every entry of an index's {@code manifests}, in its order; empty for an image manifest. Most are manifests
+     * ({@link #children()}); some indexes list blobs there too (a BuildKit registry cache lists its layers and its
+     * {@code application/vnd.buildkit.cacheconfig.v0}), which are {@link #blobs()}.
+     */
+    public List<Descriptor> entries() {
         if (!isIndex()) {
             return List.of();
         }
-        List<Descriptor> children = new ArrayList<>();
+        List<Descriptor> entries = new ArrayList<>();
         for (JsonNode entry : json().path("manifests")) {
-            children.add(descriptor(entry));
+            entries.add(descriptor(entry));
         }
-        return children;
+        return entries;
     }
 
     /**
-     * The blobs of an image manifest, config first, without duplicates; empty for an index. Schema1 manifests
-     * name layers by {@code blobSum} only, so their sizes are unknown (-1).
+     * The child manifests of an index, in the order the index lists them: its entries whose media type is a
+     * manifest's (or not given); empty for an image manifest.
+     */
+    public List<Descriptor> children() {
+        return entries().stream().filter(Manifest::isManifestEntry).toList();
+    }
+
+    /**
+     * The blobs of an image manifest, config first, or the entries of an index that are not manifests; without
+     * duplicates. Schema1 manifests name layers by {@code blobSum} only, so their sizes are unknown (-1).
      */
     public List<Descriptor> blobs() {
         if (isIndex()) {
-            return List.of();
+            Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+            entries().stream().filter(entry -> !isManifestEntry(entry))
+                    .forEach(entry -> blobs.putIfAbsent(entry.digest(), entry));
+            return List.copyOf(blobs.values());
         }
         JsonNode root = json();
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
@@ -70,6 +86,15 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest) {
             blobs.putIfAbsent(descriptor.digest(), descriptor);
         }
         return List.copyOf(blobs.values());
+    }
+
+    /** The {@code config} descriptor of an image manifest (not schema 1, not an index), if it has one. */
+    public Optional<Descriptor> config() {
+        if (isIndex() || MediaTypes.isSchema1(mediaType)) {
+            return Optional.empty();
+        }
+        JsonNode config = json().path("config");
+        return config.isObject() ? Optional.of(descriptor(config)) : Optional.empty();
     }
 
     /** The {@code mediaType} field of the JSON, or null when the manifest does not carry one (OCI allows that). */
@@ -97,6 +122,11 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest) {
                 platform.isObject() ? new Platform(text(platform, "os"), text(platform, "architecture"),
                         text(platform, "variant"), text(platform, "os.version")) : null,
                 urls);
+    }
+
+    /** An index entry that is a manifest: a manifest media type, or none (read as one, as registries do). */
+    private static boolean isManifestEntry(Descriptor entry) {
+        return entry.mediaType() == null || MediaTypes.isManifest(entry.mediaType());
     }
 
     private static String text(JsonNode node, String field) {

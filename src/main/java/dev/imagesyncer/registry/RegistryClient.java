@@ -10,6 +10,8 @@ import dev.imagesyncer.registry.http.RegistryResponse;
 import dev.imagesyncer.registry.http.RegistryTransport;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +40,8 @@ import java.util.regex.Pattern;
  */
 public final class RegistryClient implements Closeable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+
     /** Registries must accept manifests up to 4 MiB (OCI distribution spec); anything larger is refused. */
     public static final int MAX_MANIFEST_BYTES = 4 << 20;
 
@@ -46,6 +51,8 @@ public final class RegistryClient implements Closeable {
     private final RegistryClientSettings settings;
     private final RegistryTransport transport;
     private final BlobUploader uploader;
+    /** Registries (API hosts) that answered HEAD on a manifest with 405 or 501: asked with GET instead. */
+    private final Set<String> noManifestHead = ConcurrentHashMap.newKeySet();
 
     /** A client without an upload journal, whose chunked uploads are not resumed in their session. */
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials) {
@@ -78,12 +85,28 @@ public final class RegistryClient implements Closeable {
         this.uploader = new BlobUploader(transport, settings, resume, journal, stopRequested);
     }
 
-    /** HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. */
+    /**
+     * HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. A registry
+     * that answers HEAD on manifests with 405 or 501 (some caching proxies) is asked with GET instead, from then
+     * on for the rest of the run, as skopeo does.
+     *
+     * @throws RegistryException when the registry answers anything else than the manifest or 404
+     */
     public Optional<Descriptor> headManifest(ImageReference image) {
+        if (noManifestHead.contains(image.repository().apiHost())) {
+            return headByGet(image);
+        }
         String operation = "HEAD manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("HEAD", image, operation))) {
             if (response.status() == 404) {
                 return Optional.empty();
+            }
+            if (response.status() == 405 || response.status() == 501) {
+                if (noManifestHead.add(image.repository().apiHost())) {
+                    LOG.info("{} answers HEAD on manifests with HTTP {}: reading them with GET instead",
+                            image.repository().registry(), response.status());
+                }
+                return headByGet(image);
             }
             if (response.status() != 200) {
                 throw RegistryErrors.fromResponse(operation, response);
@@ -99,6 +122,18 @@ public final class RegistryClient implements Closeable {
         }
     }
 
+    /** What a HEAD would say, from a GET: empty when the registry does not have the manifest. */
+    private Optional<Descriptor> headByGet(ImageReference image) {
+        String operation = "GET manifest " + image;
+        try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
+            if (response.status() == 404) {
+                return Optional.empty();
+            }
+            Manifest manifest = readManifest(image, operation, response);
+            return Optional.of(Descriptor.of(manifest.mediaType(), manifest.digest(), manifest.bytes().length));
+        }
+    }
+
     /**
      * GET a manifest: the bytes exactly as served. Their digest is checked against the reference (when it is a
      * digest) and against {@code Docker-Content-Digest} (when sent).
@@ -106,42 +141,47 @@ public final class RegistryClient implements Closeable {
     public Manifest getManifest(ImageReference image) {
         String operation = "GET manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
-            if (response.status() != 200) {
-                throw RegistryErrors.fromResponse(operation, response);
-            }
-            byte[] bytes;
-            try {
-                bytes = response.readBody(MAX_MANIFEST_BYTES);
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("response body larger")) {
-                    throw new PermanentRegistryException(operation + ": manifest larger than "
-                            + (MAX_MANIFEST_BYTES >> 20) + " MiB", 200, ErrorCode.MANIFEST_INVALID);
-                }
-                throw RegistryErrors.fromIo(operation, e);
-            }
-            String mediaType = mediaTypeOf(operation, response, bytes);
-            Digest computed = Digest.sha256(bytes);
-            Optional<Digest> served = response.header("Docker-Content-Digest").map(d -> digestHeader(operation, d));
-            if (mediaType.equals(MediaTypes.DOCKER_MANIFEST_V1_SIGNED)) {
-                // signed schema1 is digested without its signatures: trust the registry's digest
-                return new Manifest(bytes, mediaType, served.orElse(image.digest() != null ? image.digest() : computed));
-            }
-            if (served.isPresent() && !served.get().equals(computed)) {
-                throw new DigestMismatchException(operation + ": content digest " + computed
-                        + " differs from Docker-Content-Digest " + served.get());
-            }
-            if (image.digest() != null && !image.digest().equals(computed)) {
-                throw new DigestMismatchException(operation + ": content digest " + computed + " differs from "
-                        + image.digest());
-            }
-            Manifest manifest = new Manifest(bytes, mediaType, computed);
-            String declared = manifest.declaredMediaType();
-            if (declared != null && !declared.equals(mediaType)) {
-                throw new PermanentRegistryException(operation + ": served as " + mediaType
-                        + " but its mediaType field says " + declared, 200, ErrorCode.MANIFEST_INVALID);
-            }
-            return manifest;
+            return readManifest(image, operation, response);
         }
+    }
+
+    /** Reads a manifest from the answer to its GET, checking its digest (see {@link #getManifest}). */
+    private Manifest readManifest(ImageReference image, String operation, RegistryResponse response) {
+        if (response.status() != 200) {
+            throw RegistryErrors.fromResponse(operation, response);
+        }
+        byte[] bytes;
+        try {
+            bytes = response.readBody(MAX_MANIFEST_BYTES);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("response body larger")) {
+                throw new PermanentRegistryException(operation + ": manifest larger than "
+                        + (MAX_MANIFEST_BYTES >> 20) + " MiB", 200, ErrorCode.MANIFEST_INVALID);
+            }
+            throw RegistryErrors.fromIo(operation, e);
+        }
+        String mediaType = mediaTypeOf(operation, response, bytes);
+        Digest computed = Digest.sha256(bytes);
+        Optional<Digest> served = response.header("Docker-Content-Digest").map(d -> digestHeader(operation, d));
+        if (mediaType.equals(MediaTypes.DOCKER_MANIFEST_V1_SIGNED)) {
+            // signed schema1 is digested without its signatures: trust the registry's digest
+            return new Manifest(bytes, mediaType, served.orElse(image.digest() != null ? image.digest() : computed));
+        }
+        if (served.isPresent() && !served.get().equals(computed)) {
+            throw new DigestMismatchException(operation + ": content digest " + computed
+                    + " differs from Docker-Content-Digest " + served.get());
+        }
+        if (image.digest() != null && !image.digest().equals(computed)) {
+            throw new DigestMismatchException(operation + ": content digest " + computed + " differs from "
+                    + image.digest());
+        }
+        Manifest manifest = new Manifest(bytes, mediaType, computed);
+        String declared = manifest.declaredMediaType();
+        if (declared != null && !declared.equals(mediaType)) {
+            throw new PermanentRegistryException(operation + ": served as " + mediaType
+                    + " but its mediaType field says " + declared, 200, ErrorCode.MANIFEST_INVALID);
+        }
+        return manifest;
     }
 
     /** PUT a manifest's exact bytes under a tag or its digest; returns the digest the registry stored. */
@@ -152,6 +192,14 @@ public final class RegistryClient implements Closeable {
                         operation)
                 .withBody(new ByteArrayEntity(manifest.bytes(), ContentType.create(manifest.mediaType())));
         try (RegistryResponse response = transport.send(request)) {
+            if (response.status() >= 500 && MediaTypes.isSchema1(manifest.mediaType())) {
+                // distribution 2.8 answers a schema 1 manifest it does not accept with 500 UNKNOWN: not worth a retry
+                RegistryException refused = RegistryErrors.fromResponse(operation, response);
+                throw new PermanentRegistryException(refused.getMessage() + ": the registry does not accept Docker "
+                        + "schema 1 manifests (deprecated since 2017, refused by default since distribution 2.8); "
+                        + "push the image in a current format, or enable schema 1 on the target", refused.status(),
+                        refused.code());
+            }
             if (response.status() != 201) {
                 throw RegistryErrors.fromResponse(operation, response);
             }
@@ -182,6 +230,42 @@ public final class RegistryClient implements Closeable {
     /** GET a blob as a stream (following redirects, e.g. to object storage). The caller reads it and closes it. */
     public BlobStream openBlob(Repository repository, Digest digest) {
         return openBlob(repository, digest, 0);
+    }
+
+    /**
+     * GET a small blob whole (an image's config), verified against its digest.
+     *
+     * @param maxBytes the largest blob read (bytes)
+     * @throws RegistryException when it cannot be read, is larger than {@code maxBytes} or its digest differs
+     */
+    public byte[] getSmallBlob(Repository repository, Digest digest, int maxBytes) {
+        String operation = "GET blob " + repository + "@" + digest;
+        boolean read = false;
+        BlobStream stream = openBlob(repository, digest);
+        try {
+            byte[] bytes = stream.content().readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new PermanentRegistryException(operation + ": larger than " + maxBytes + " bytes", 200,
+                        ErrorCode.SIZE_INVALID);
+            }
+            if (!Digest.sha256(bytes).equals(digest)) {
+                throw new DigestMismatchException(operation + ": content digest " + Digest.sha256(bytes) + " differs");
+            }
+            read = true;
+            return bytes;
+        } catch (IOException e) {
+            throw RegistryErrors.fromIo(operation, e);
+        } finally {
+            if (read) {
+                try {
+                    stream.close();
+                } catch (IOException e) {
+                    LOG.debug("{}: closing failed: {}", operation, e.getMessage());
+                }
+            } else {
+                stream.abort();
+            }
+        }
     }
 
     /**

@@ -192,7 +192,8 @@ class AuthConfigTest {
         AuthConfig auth = AuthConfig.load(file, Map.of("HARBOR_TOKEN", "t0k3n", "QUAY_USER", "me"));
 
         assertThat(auth.entries().get("harbor.example.com")).isEqualTo(new RegistryAuth("robot$proj+ci", "t0k3n", false));
-        assertThat(auth.entries().get("quay.io")).isEqualTo(new RegistryAuth("me", "", false));
+        assertThat(auth.entries().get("quay.io")).as("a variable that is not set stays as written")
+                .isEqualTo(new RegistryAuth("me", "$UNSET", false));
     }
 
     @Test

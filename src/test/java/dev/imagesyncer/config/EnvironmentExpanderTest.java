@@ -24,40 +24,52 @@ class EnvironmentExpanderTest {
             "plain               | plain",
     })
     void expands_dollar_name_and_braced_names(String text, String expanded) {
-        assertThat(expander.expand(text)).isEqualTo(expanded);
+        assertThat(expander.expand(text, "test")).isEqualTo(expanded);
     }
 
     @Test
     void double_dollar_is_a_literal_dollar() {
-        assertThat(expander.expand("robot$$proj+ci")).isEqualTo("robot$proj+ci");
-        assertThat(expander.expand("$$USER")).isEqualTo("$USER");
-        assertThat(expander.expand("$$$USER")).isEqualTo("$ci");
+        assertThat(expander.expand("robot$$proj+ci", "test")).isEqualTo("robot$proj+ci");
+        assertThat(expander.expand("$$USER", "test")).isEqualTo("$USER");
+        assertThat(expander.expand("$$$USER", "test")).isEqualTo("$ci");
     }
 
     @Test
-    void an_undefined_variable_expands_to_nothing() {
-        assertThat(expander.expand("$oauthtoken")).isEmpty();
-        assertThat(expander.expand("a${NOPE}b")).isEqualTo("ab");
-        assertThat(expander.expand("robot$proj+ci")).isEqualTo("robot+ci");
+    void a_variable_that_is_not_set_stays_as_written_with_one_warning_naming_it_and_its_place() {
+        assertThat(expander.expand("$oauthtoken", "auth.yaml: entry \"quay.io\", field username"))
+                .isEqualTo("$oauthtoken");
+        assertThat(expander.expand("a${NOPE}b", "images.yaml: entry \"a\", destination")).isEqualTo("a${NOPE}b");
+        assertThat(expander.expand("robot$proj+ci", "auth.yaml: entry \"harbor.lab\", field username"))
+                .isEqualTo("robot$proj+ci");
+        assertThat(expander.expand("robot$proj+ci", "auth.yaml: entry \"harbor.lab\", field username"))
+                .isEqualTo("robot$proj+ci");
+
+        assertThat(expander.warnings()).containsExactly(
+                "auth.yaml: entry \"quay.io\", field username: the variable oauthtoken is not set, so it stays as "
+                        + "written (write $$ for a literal $)",
+                "images.yaml: entry \"a\", destination: the variable NOPE is not set, so it stays as written (write "
+                        + "$$ for a literal $)",
+                "auth.yaml: entry \"harbor.lab\", field username: the variable proj is not set, so it stays as "
+                        + "written (write $$ for a literal $)");
     }
 
     @Test
     void a_dollar_not_followed_by_a_name_is_kept() {
-        assertThat(expander.expand("pa$")).isEqualTo("pa$");
-        assertThat(expander.expand("a$-b$ c")).isEqualTo("a$-b$ c");
-        assertThat(expander.expand("${USER")).isEqualTo("${USER");
-        assertThat(expander.expand("${}")).isEqualTo("${}");
+        assertThat(expander.expand("pa$", "test")).isEqualTo("pa$");
+        assertThat(expander.expand("a$-b$ c", "test")).isEqualTo("a$-b$ c");
+        assertThat(expander.expand("${USER", "test")).isEqualTo("${USER");
+        assertThat(expander.expand("${}", "test")).isEqualTo("${}");
     }
 
     @Test
     void none_expands_nothing() {
-        assertThat(EnvironmentExpander.none().expand("robot$proj ${USER} $$")).isEqualTo("robot$proj ${USER} $$");
+        assertThat(EnvironmentExpander.none().expand("robot$proj ${USER} $$", "test")).isEqualTo("robot$proj ${USER} $$");
     }
 
     @Test
     void the_system_environment_is_the_production_source() {
         String path = System.getenv("PATH");
 
-        assertThat(EnvironmentExpander.system().expand("${PATH}")).isEqualTo(path == null ? "" : path);
+        assertThat(EnvironmentExpander.system().expand("${PATH}", "test")).isEqualTo(path == null ? "" : path);
     }
 }

@@ -330,9 +330,13 @@ class ImagesConfigTest {
     }
 
     @Test
-    void a_destination_that_expands_to_nothing_is_an_error() {
+    void a_destination_that_expands_to_nothing_is_an_error_and_one_whose_variable_is_not_set_stays_as_written() {
+        assertThatThrownBy(() -> ImagesConfig.fromTree(ConfigFormat.YAML.parse("quay.io/app: $EMPTY\n", "images.yaml"),
+                "images.yaml", Map.of("EMPTY", ""), NO_DEFAULTS))
+                .hasMessage("images.yaml: \"quay.io/app\" -> \"$EMPTY\": empty after expanding environment variables");
         assertThatThrownBy(() -> fromYaml("quay.io/app: $UNSET\n"))
-                .hasMessage("images.yaml: \"quay.io/app\" -> \"$UNSET\": empty after expanding environment variables");
+                .hasMessageStartingWith("images.yaml: \"quay.io/app\" -> \"$UNSET\": ")
+                .hasMessageContaining("'$UNSET'");
     }
 
     @Test

@@ -44,6 +44,13 @@ public final class MirrorCheck {
         }
         for (JsonNode child : tree.path("manifests")) {
             String digest = child.path("digest").asText();
+            String mediaType = child.path("mediaType").asText("");
+            if (!mediaType.isEmpty() && !mediaType.endsWith("+json") && !mediaType.endsWith("+prettyjws")) {
+                if (!registryApi.blobExists(repository, digest)) {
+                    dangling.add(tag + " -> blob " + digest); // an index entry that is a blob (a BuildKit cache)
+                }
+                continue;
+            }
             Optional<byte[]> childManifest = registryApi.fetchManifest(repository, digest);
             if (childManifest.isEmpty()) {
                 dangling.add(tag + " -> manifest " + digest);

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * user, or {@code "anonymous"}), {@code aud} (the service, a string), {@code exp}, {@code nbf}, {@code iat},
  * {@code jti} and {@code access}: one entry per requested scope with the requested actions minus those denied
  * with {@link #denyAction(String, String)}. The OAuth2 form {@code POST /token} with
- * {@code grant_type=password} is accepted too.
+ * {@code grant_type=password} is accepted too, and with {@code grant_type=refresh_token} for the identity tokens
+ * added with {@link #addIdentityToken}.
  *
  * <p>Credentials: HTTP Basic is checked against the users added with {@link #addUser}; an unknown user or a
  * wrong password gets 401. A request without credentials is anonymous and gets a token unless
@@ -67,6 +68,7 @@ public final class TokenServer implements AutoCloseable {
     private final String issuer;
     private final TestCertificates.KeyAndCertificate signer = TestCertificates.tokenSigner();
     private final Map<String, String> users = new ConcurrentHashMap<>();
+    private final Map<String, String> identityTokens = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final List<TokenRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean requireCredentials;
@@ -125,6 +127,15 @@ public final class TokenServer implements AutoCloseable {
     /** The issuer: the registry's {@code auth.token.issuer} and the tokens' {@code iss}. */
     public String issuer() {
         return issuer;
+    }
+
+    /**
+     * Accepts {@code refreshToken} in {@code POST /token} with {@code grant_type=refresh_token}, as the identity
+     * token of {@code username} (what a credential helper gives with the user name {@code <token>}); returns this.
+     */
+    public TokenServer addIdentityToken(String refreshToken, String username) {
+        identityTokens.put(refreshToken, username);
+        return this;
     }
 
     /** Accepts {@code username}/{@code password} as HTTP Basic credentials; returns this. */
@@ -216,6 +227,14 @@ public final class TokenServer implements AutoCloseable {
                 if ("password".equals(first(params, "grant_type"))) {
                     username = first(params, "username");
                     password = first(params, "password");
+                } else if ("refresh_token".equals(first(params, "grant_type"))) {
+                    username = identityTokens.get(String.valueOf(first(params, "refresh_token")));
+                    if (username == null) {
+                        requests.add(new TokenRequest("<unknown identity token>", Set.of()));
+                        reply(exchange, 401, error("UNAUTHORIZED", "invalid refresh token"));
+                        return;
+                    }
+                    password = users.get(username);
                 }
             } else if (!"GET".equals(exchange.getRequestMethod())) {
                 reply(exchange, 405, error("UNSUPPORTED", "method not allowed"));

@@ -16,6 +16,8 @@ import org.apache.hc.core5.net.URIBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -56,9 +58,13 @@ final class Authenticator {
         this.insecureRegistry = insecureRegistry;
     }
 
-    /** Sends the GET to a token realm, outside the auth loop that registry calls go through. */
+    /** Sends requests to a token realm, outside the auth loop that registry calls go through. */
     interface TokenRequestSender {
+        /** GET {@code uri}, with {@code Authorization} when given. */
         RegistryResponse get(URI uri, Optional<String> authorization) throws IOException;
+
+        /** POST {@code form} ({@code application/x-www-form-urlencoded}) to {@code uri}. */
+        RegistryResponse post(URI uri, String form) throws IOException;
     }
 
     /** The Authorization header to send before any challenge, from what this host asked for before. */
@@ -136,6 +142,16 @@ final class Authenticator {
             return token;
         }
 
+        /**
+         * The OAuth2 form that trades an identity token for an access token with this slot's service and scopes
+         * (Docker token authentication, "OAuth2 token", {@code grant_type=refresh_token}).
+         */
+        private String refreshForm(String refreshToken) {
+            return "grant_type=refresh_token&client_id=camel-image-syncer&service="
+                    + encode(challenge.service().orElse(repository.apiHost())) + "&scope="
+                    + encode(String.join(" ", scopes)) + "&refresh_token=" + encode(refreshToken);
+        }
+
         private BearerToken fetch(Instant now) {
             String operation = "GET token for " + repository + " from " + hostOf(challenge.realm());
             URI uri;
@@ -152,10 +168,13 @@ final class Authenticator {
                 throw new PermanentRegistryException(operation + ": the token realm is plain http; refusing to send "
                         + "credentials over it (mark the registry insecure to allow it)", 0, ErrorCode.UNAUTHORIZED);
             }
-            try (RegistryResponse response = sender.get(uri, user.map(Credentials::basicAuthorization))) {
+            boolean identityToken = user.isPresent() && user.get().isIdentityToken();
+            try (RegistryResponse response = identityToken ? sender.post(URI.create(challenge.realm()),
+                    refreshForm(user.get().password())) : sender.get(uri, user.map(Credentials::basicAuthorization))) {
                 if (response.status() == 401 || response.status() == 403) {
                     throw new PermanentRegistryException(operation + ": HTTP " + response.status() + ", "
-                            + user.map(c -> "the token server refused the credentials of user " + c.username())
+                            + user.map(c -> c.isIdentityToken() ? "the token server refused the identity token"
+                                    : "the token server refused the credentials of user " + c.username())
                             .orElse("anonymous access refused; give credentials for this registry"),
                             response.status(), ErrorCode.UNAUTHORIZED);
                 }
@@ -184,6 +203,10 @@ final class Authenticator {
                 throw RegistryErrors.fromIo(operation, e);
             }
         }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static String hostOf(String realm) {

@@ -15,6 +15,8 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.TimeValue;
@@ -78,7 +80,19 @@ public final class RegistryTransport implements Closeable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
-        this.authenticator = new Authenticator(credentials, this::sendTokenRequest, clock, settings::isInsecure);
+        this.authenticator = new Authenticator(credentials, new Authenticator.TokenRequestSender() {
+            @Override
+            public RegistryResponse get(URI uri, Optional<String> authorization) throws IOException {
+                return sendTokenRequest(uri, authorization);
+            }
+
+            @Override
+            public RegistryResponse post(URI uri, String form) throws IOException {
+                ClassicRequestBuilder builder = ClassicRequestBuilder.post(uri)
+                        .setEntity(new StringEntity(form, ContentType.APPLICATION_FORM_URLENCODED));
+                return new RegistryResponse(http.executeOpen(null, builder.build(), null), uri);
+            }
+        }, clock, settings::isInsecure);
     }
 
     /**

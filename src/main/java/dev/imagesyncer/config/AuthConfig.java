@@ -188,7 +188,7 @@ public final class AuthConfig {
         }
         String username = expander.expand(string(value, "username", fileName, key),
                 fileName + ": entry \"" + key + "\", field username");
-        String password = expander.expand(string(value, "password", fileName, key),
+        String password = expander.expandSecret(string(value, "password", fileName, key),
                 fileName + ": entry \"" + key + "\", field password");
         JsonNode insecure = value.get("insecure");
         if (insecure != null && !insecure.isNull() && !insecure.isBoolean()) {

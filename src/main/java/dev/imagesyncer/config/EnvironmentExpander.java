@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * Expands environment variables the way image-syncer's {@code os.ExpandEnv} does, with two fixes. {@code $NAME}
@@ -29,6 +30,8 @@ public final class EnvironmentExpander {
 
     private final Map<String, String> environment;
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    /** What environment variables are usually called; in a secret, other names are not repeated in warnings. */
+    private static final Pattern ENVIRONMENT_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
 
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
@@ -52,9 +55,22 @@ public final class EnvironmentExpander {
 
     /**
      * Expands {@code text}; {@code where} names it for the warning about a variable that is not set, e.g.
-     * {@code auth.yaml: entry "harbor.lab", field password}.
+     * {@code auth.yaml: entry "harbor.lab", field username}.
      */
     public String expand(String text, String where) {
+        return expand(text, where, false);
+    }
+
+    /**
+     * As {@link #expand(String, String)} for a secret (a password): the warning names a variable that is not set
+     * only when its name looks like one ({@code UPPER_CASE}); other text after a {@code $} may be the password's
+     * own and is never repeated.
+     */
+    public String expandSecret(String text, String where) {
+        return expand(text, where, true);
+    }
+
+    private String expand(String text, String where, boolean secret) {
         if (environment == null || text == null || text.indexOf('$') < 0) {
             return text;
         }
@@ -73,8 +89,8 @@ public final class EnvironmentExpander {
                 i += 2;
             } else if (next == '{') {
                 int close = text.indexOf('}', i + 2);
-                if (close > i + 2) {
-                    out.append(valueOf(text.substring(i + 2, close), text.substring(i, close + 1), where));
+                if (close > i + 2 && isName(text.substring(i + 2, close))) {
+                    out.append(valueOf(text.substring(i + 2, close), text.substring(i, close + 1), where, secret));
                     i = close + 1;
                 } else {
                     out.append(c);
@@ -85,7 +101,7 @@ public final class EnvironmentExpander {
                 while (end < text.length() && isNameChar(text.charAt(end))) {
                     end++;
                 }
-                out.append(valueOf(text.substring(i + 1, end), text.substring(i, end), where));
+                out.append(valueOf(text.substring(i + 1, end), text.substring(i, end), where, secret));
                 i = end;
             } else {
                 out.append(c);
@@ -96,13 +112,15 @@ public final class EnvironmentExpander {
     }
 
     /** The variable's value, or {@code written} (said once per place and name) when it is not set. */
-    private String valueOf(String name, String written, String where) {
+    private String valueOf(String name, String written, String where, boolean secret) {
         String value = environment.get(name);
         if (value != null) {
             return value;
         }
-        String warning = where + ": the variable " + name + " is not set, so it stays as written (write $$ for a "
-                + "literal $)";
+        String warning = secret && !ENVIRONMENT_NAME.matcher(name).matches()
+                ? where + ": a $ is not followed by the name of a variable that is set, so it stays as written "
+                + "(write $$ for a literal $)"
+                : where + ": the variable " + name + " is not set, so it stays as written (write $$ for a literal $)";
         if (!warnings.contains(warning)) {
             warnings.add(warning);
         }
@@ -115,6 +133,10 @@ public final class EnvironmentExpander {
     /** The warnings so far, one per place and variable that is not set, in their order. */
     public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    private static boolean isName(String text) {
+        return !text.isEmpty() && text.chars().allMatch(c -> isNameChar((char) c));
     }
 
     private static boolean isNameChar(char c) {

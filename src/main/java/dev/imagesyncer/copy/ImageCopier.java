@@ -115,14 +115,6 @@ public final class ImageCopier {
                 note = "index filtered to " + options.platforms() + ": its digest differs from the source's "
                         + index.digest();
             }
-        } else if (options.platforms().isActive() && !MediaTypes.isSchema1(head.mediaType())) {
-            // a single-platform image: its config says which platform it is for
-            manifest = client.getManifest(source.withDigest(head.digest()));
-            Optional<Platform> platform = platformOf(manifest, source);
-            if (platform.isPresent() && !options.platforms().matches(platform.get())) {
-                return CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.FILTERED,
-                        "the image is for " + platform.get() + ", which " + options.platforms() + " leaves out");
-            }
         }
         Digest wanted = manifest != null ? manifest.digest() : head.digest();
         ImageReference copied = targetTag != null ? target.withTag(targetTag) : target.withDigest(wanted);
@@ -132,6 +124,14 @@ public final class ImageCopier {
         }
         if (manifest == null) {
             manifest = client.getManifest(source.withDigest(head.digest()));
+        }
+        if (options.platforms().isActive() && !manifest.isIndex()) {
+            // a single-platform image to copy: its config says which platform it is for
+            Optional<Platform> platform = platformOf(manifest, source);
+            if (platform.isPresent() && !options.platforms().matches(platform.get())) {
+                return CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.FILTERED,
+                        "the image is for " + platform.get() + ", which " + options.platforms() + " leaves out");
+            }
         }
         Repository from = source.repository();
         Repository to = target.repository();

@@ -39,7 +39,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -193,42 +192,18 @@ public final class ActiveRuns {
     /**
      * Checks the jobs of run {@code runId} once every rule's tags are listed, records them (its progress counts
      * them) and returns them, repeats of one source to one destination dropped ({@link DestinationCheck}). When
-     * two images would be written to one tag, nothing is copied: the run ends failed, with a line naming both
-     * rules, its {@link RunSummary} in the exchange property {@value #FAILED_RUN}, and no jobs are returned.
-     */
-    public List<ImageJob> plan(List<ImageJob> jobs, String runId, Exchange exchange) {
-        return checkAndRecord(jobs, runId, exchange::setProperty);
-    }
-
-    /**
-     * As {@link #plan(List, String, Exchange)}, for routes edited before the check existed (their {@code run}
-     * route calls {@code plan(${body}, ${header.ImageSyncerRunId})}): two images written to one tag fail the run's
-     * exchange with the {@link ConfigException}.
+     * two images would be written to one tag nothing is copied: no job is returned, and the run ends
+     * {@code failed} with the line that names both rules as its reason (exit code 2).
      */
     public List<ImageJob> plan(List<ImageJob> jobs, String runId) {
-        return checkAndRecord(jobs, runId, (name, failed) -> {
-            throw new ConfigException(((RunSummary) failed).reason());
-        });
-    }
-
-    private List<ImageJob> checkAndRecord(List<ImageJob> jobs, String runId,
-                                          BiConsumer<String, Object> failedRun) {
         RunContext run = context(runId);
         List<SyncRule> rules = run.config().images().rules();
         List<ImageJob> distinct;
         try {
             distinct = DestinationCheck.distinctDestinations(jobs, number -> rules.get(number - 1));
         } catch (ConfigException conflict) {
-            if (active.compareAndSet(run, null)) {
-                try {
-                    run.close();
-                } catch (IOException e) {
-                    LOG.debug("closing the registry client of run {} failed: {}", runId, e.getMessage());
-                }
-                running.set(false);
-                failedRun.accept(FAILED_RUN, failedBeforeCopying(runId, run.tally().summary(runId).started(),
-                        conflict));
-            }
+            LOG.error("sync run {} failed: {}", runId, conflict.getMessage());
+            run.tally().failedBeforeCopying(conflict.getMessage());
             return List.of();
         }
         run.tally().planned(distinct.stream().map(ImageJob::source).toList(),

@@ -192,9 +192,12 @@ public final class RegistryClient implements Closeable {
                         operation)
                 .withBody(new ByteArrayEntity(manifest.bytes(), ContentType.create(manifest.mediaType())));
         try (RegistryResponse response = transport.send(request)) {
-            if (response.status() >= 500 && MediaTypes.isSchema1(manifest.mediaType())) {
+            if (response.status() == 500 && MediaTypes.isSchema1(manifest.mediaType())) {
                 // distribution 2.8 answers a schema 1 manifest it does not accept with 500 UNKNOWN: not worth a retry
                 RegistryException refused = RegistryErrors.fromResponse(operation, response);
+                if (!refused.isTransient() || refused.code() != ErrorCode.UNKNOWN) {
+                    throw refused; // out of space, or another error that says what it is
+                }
                 throw new PermanentRegistryException(refused.getMessage() + ": the registry does not accept Docker "
                         + "schema 1 manifests (deprecated since 2017, refused by default since distribution 2.8); "
                         + "push the image in a current format, or enable schema 1 on the target", refused.status(),

@@ -40,6 +40,7 @@ public final class RunTally {
     private int rateLimited;
     private boolean interrupted;
     private String abandoned = "";
+    private String failedBeforeCopying = "";
 
     public RunTally(Clock clock) {
         this.clock = clock;
@@ -178,6 +179,11 @@ public final class RunTally {
         }
     }
 
+    /** The run failed before it copied anything ({@code reason}: two rules write one tag): it ends {@code failed}. */
+    public synchronized void failedBeforeCopying(String reason) {
+        failedBeforeCopying = reason;
+    }
+
     public synchronized void interrupted() {
         interrupted = true;
     }
@@ -191,6 +197,9 @@ public final class RunTally {
         outcomes.forEach(outcome -> counts[ImageOutcome.WORDS.indexOf(outcome.result())]++);
         RunSummary.ImageCounts images = new RunSummary.ImageCounts(counts[0], counts[1], counts[2], counts[3],
                 counts[4], counts[5]);
+        if (!failedBeforeCopying.isEmpty()) {
+            return RunSummary.failedToStart(runId, startedAt, clock.instant(), failedBeforeCopying);
+        }
         String status = interrupted ? RunSummary.INTERRUPTED
                 : images.failed() == 0 ? RunSummary.SUCCEEDED
                 : images.synced() + images.unchanged() > 0 ? RunSummary.PARTIAL : RunSummary.FAILED;

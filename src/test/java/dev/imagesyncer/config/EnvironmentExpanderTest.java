@@ -54,6 +54,20 @@ class EnvironmentExpanderTest {
     }
 
     @Test
+    void in_a_secret_only_names_that_look_like_variables_are_repeated() {
+        assertThat(expander.expandSecret("Pa$word123", "auth.yaml: entry \"r\", field password")).isEqualTo("Pa$word123");
+        assertThat(expander.expandSecret("${HARBOR_TOKEN}", "auth.yaml: entry \"h\", field password"))
+                .isEqualTo("${HARBOR_TOKEN}");
+
+        assertThat(expander.warnings()).containsExactly(
+                "auth.yaml: entry \"r\", field password: a $ is not followed by the name of a variable that is set, so "
+                        + "it stays as written (write $$ for a literal $)",
+                "auth.yaml: entry \"h\", field password: the variable HARBOR_TOKEN is not set, so it stays as written "
+                        + "(write $$ for a literal $)");
+        assertThat(String.join(" ", expander.warnings())).doesNotContain("word123");
+    }
+
+    @Test
     void a_dollar_not_followed_by_a_name_is_kept() {
         assertThat(expander.expand("pa$", "test")).isEqualTo("pa$");
         assertThat(expander.expand("a$-b$ c", "test")).isEqualTo("a$-b$ c");

@@ -15,8 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A Docker credential helper ({@code docker-credential-<name>}, as {@code credsStore} or {@code credHelpers} of
@@ -74,22 +77,32 @@ public final class CredentialHelper {
         } catch (IOException e) {
             return failed(registry, program + " could not be started (" + e.getClass().getSimpleName() + ")");
         }
+        // read on a thread of its own, so that the timeout holds even when the helper never closes its stdout
+        CompletableFuture<byte[]> answered = CompletableFuture.supplyAsync(() -> {
+            try (InputStream out = process.getInputStream()) {
+                return out.readNBytes(MAX_ANSWER_BYTES);
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }, task -> {
+            Thread reader = new Thread(task, "credential-helper-" + name);
+            reader.setDaemon(true);
+            reader.start();
+        });
         try {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
-            }
-            byte[] answer;
-            try (InputStream out = process.getInputStream()) {
-                answer = out.readNBytes(MAX_ANSWER_BYTES);
             }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 return failed(registry, program + " did not answer within " + timeout.toSeconds() + " s");
             }
+            byte[] answer = answered.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (process.exitValue() != 0) {
-                // "credentials not found" is how helpers say they hold nothing for this server
-                LOG.debug("{} get {}: exit {}", program, serverUrl, process.exitValue());
-                return Optional.empty();
+                if (new String(answer, StandardCharsets.UTF_8).contains("credentials not found")) {
+                    return Optional.empty(); // how helpers say they hold nothing for this server
+                }
+                return failed(registry, program + " exited with " + process.exitValue());
             }
             JsonNode json = JSON.readTree(answer);
             String username = json.path("Username").asText("");
@@ -101,6 +114,9 @@ public final class CredentialHelper {
         } catch (IOException e) {
             process.destroyForcibly();
             return failed(registry, program + " answered something that is not JSON");
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+            return failed(registry, program + " did not answer within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -124,7 +140,7 @@ public final class CredentialHelper {
         for (String dir : path.split(java.io.File.pathSeparator)) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, program);
-                if (Files.isExecutable(candidate)) {
+                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                     return Optional.of(candidate);
                 }
             }

@@ -74,7 +74,7 @@ final class Authenticator {
             return Optional.empty();
         }
         if (known.isBasic()) {
-            return credentials.find(repository).map(Credentials::basicAuthorization);
+            return basicFor(repository);
         }
         Set<Scope> wanted = widenedScopes.getOrDefault(scopeKey(repository, scopes), scopes);
         return Optional.of(slot(repository, known, wanted).token(null).authorization());
@@ -88,7 +88,7 @@ final class Authenticator {
         challengeByHost.put(repository.apiHost(), challenge);
         String retryWith;
         if (challenge.isBasic()) {
-            retryWith = credentials.find(repository).map(Credentials::basicAuthorization).orElse(null);
+            retryWith = basicFor(repository).orElse(null);
         } else if (challenge.isBearer() && challenge.realm() != null) {
             Set<Scope> wanted = new LinkedHashSet<>(scopes);
             wanted.addAll(challenge.scopes());
@@ -100,6 +100,11 @@ final class Authenticator {
             retryWith = null;
         }
         return retryWith == null || retryWith.equals(refused) ? Optional.empty() : Optional.of(retryWith);
+    }
+
+    /** Basic credentials for the repository; an identity token is never one (Docker sends nothing then). */
+    private Optional<String> basicFor(Repository repository) {
+        return credentials.find(repository).filter(user -> !user.isIdentityToken()).map(Credentials::basicAuthorization);
     }
 
     private TokenSlot slot(Repository repository, AuthChallenge challenge, Set<Scope> scopes) {
@@ -153,7 +158,10 @@ final class Authenticator {
         }
 
         private BearerToken fetch(Instant now) {
-            String operation = "GET token for " + repository + " from " + hostOf(challenge.realm());
+            Optional<Credentials> user = credentials.find(repository);
+            boolean identityToken = user.isPresent() && user.get().isIdentityToken();
+            String operation = (identityToken ? "POST" : "GET") + " token for " + repository + " from "
+                    + hostOf(challenge.realm());
             URI uri;
             try {
                 URIBuilder builder = new URIBuilder(challenge.realm())
@@ -163,12 +171,10 @@ final class Authenticator {
             } catch (URISyntaxException e) {
                 throw new PermanentRegistryException(operation + ": invalid token realm", 0, ErrorCode.UNAUTHORIZED);
             }
-            Optional<Credentials> user = credentials.find(repository);
             if (user.isPresent() && !"https".equals(uri.getScheme()) && !insecureRegistry.test(repository.registry())) {
                 throw new PermanentRegistryException(operation + ": the token realm is plain http; refusing to send "
                         + "credentials over it (mark the registry insecure to allow it)", 0, ErrorCode.UNAUTHORIZED);
             }
-            boolean identityToken = user.isPresent() && user.get().isIdentityToken();
             try (RegistryResponse response = identityToken ? sender.post(URI.create(challenge.realm()),
                     refreshForm(user.get().password())) : sender.get(uri, user.map(Credentials::basicAuthorization))) {
                 if (response.status() == 401 || response.status() == 403) {

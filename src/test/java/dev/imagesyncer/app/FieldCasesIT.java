@@ -246,7 +246,7 @@ class FieldCasesIT extends TwoRegistries {
         assertThat(withoutHelper.exitCode()).as(withoutHelper.toString()).isEqualTo(255);
         assertThat(withoutHelper.stderr()).containsOnlyOnce("credential helper for " + helperTarget.host()
                 + " (credsStore in " + missing.resolve("config.json") + "): docker-credential-desktop is not on PATH; "
-                + "going on without credentials for it");
+                + "going on without it");
         for (JarRun run : List.of(withStore, withIdentityToken, withoutHelper)) {
             assertThat(run.stdout() + run.stderr()).doesNotContain("helper-Secret-42").doesNotContain("identity-Token-7");
         }

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * {@code <token>} means {@code Secret} is an identity token ({@link Credentials#isIdentityToken()}).
  *
  * <p>Each registry is asked once per run. A helper that is missing, fails, takes longer than the timeout or
- * answers nonsense is said in one line per registry, and the registry is then used without credentials. Nothing
+ * answers nonsense is said in one line per registry, and gives no credentials. Nothing
  * the helper prints is ever logged: it may be a secret.
  */
 public final class CredentialHelper {
@@ -125,8 +125,7 @@ public final class CredentialHelper {
     }
 
     private Optional<Credentials> failed(String registry, String why) {
-        LOG.warn("credential helper for {} ({}): {}; going on without credentials for it", registry, configuredIn,
-                why);
+        LOG.warn("credential helper for {} ({}): {}; going on without it", registry, configuredIn, why);
         return Optional.empty();
     }
 

@@ -210,8 +210,7 @@ final class BlobUploader {
                 if (chunked) {
                     journal.record(target, digest, new UploadJournal.Entry(location, start + length, chunk));
                     if (stopRequested.getAsBoolean()) {
-                        throw new TransferStoppedException(operation + ": stopped at byte " + (start + length)
-                                + " of " + size + "; the next run carries the upload on from there", start + length);
+                        throw stoppedAt(start + length, size, "");
                     }
                 }
             }
@@ -232,8 +231,7 @@ final class BlobUploader {
                 throw failure;
             }
             if (stopRequested.getAsBoolean()) {
-                throw new TransferStoppedException(operation + ": stopped at byte " + offset + " of " + download.size()
-                        + " after " + failure.getMessage() + "; the next run carries the upload on from there", offset);
+                throw stoppedAt(offset, download.size(), " after " + failure.getMessage());
             }
             try {
                 download.rewind();
@@ -243,6 +241,12 @@ final class BlobUploader {
                 throw failure;
             }
             LOG.debug("{}: resuming the upload at byte {}", operation, offset);
+        }
+
+        /** The stop of this upload at {@code offset} of {@code size} bytes, journaled there; {@code why} may add why. */
+        private TransferStoppedException stoppedAt(long offset, long size, String why) {
+            return new TransferStoppedException(operation + ": stopped at byte " + offset + " of " + size + why
+                    + "; the next run carries the upload on from there", offset);
         }
 
         /**

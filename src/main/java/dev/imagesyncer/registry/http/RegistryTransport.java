@@ -80,19 +80,7 @@ public final class RegistryTransport implements Closeable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .build();
-        this.authenticator = new Authenticator(credentials, new Authenticator.TokenRequestSender() {
-            @Override
-            public RegistryResponse get(URI uri, Optional<String> authorization) throws IOException {
-                return sendTokenRequest(uri, authorization);
-            }
-
-            @Override
-            public RegistryResponse post(URI uri, String form) throws IOException {
-                ClassicRequestBuilder builder = ClassicRequestBuilder.post(uri)
-                        .setEntity(new StringEntity(form, ContentType.APPLICATION_FORM_URLENCODED));
-                return new RegistryResponse(http.executeOpen(null, builder.build(), null), uri);
-            }
-        }, clock, settings::isInsecure);
+        this.authenticator = new Authenticator(credentials, new TokenEndpoint(), clock, settings::isInsecure);
     }
 
     /**
@@ -226,10 +214,25 @@ public final class RegistryTransport implements Closeable {
         });
     }
 
-    private RegistryResponse sendTokenRequest(URI uri, Optional<String> authorization) throws IOException {
-        ClassicRequestBuilder builder = ClassicRequestBuilder.get(uri);
-        authorization.ifPresent(value -> builder.addHeader("Authorization", value));
-        return new RegistryResponse(http.executeOpen(null, builder.build(), null), uri);
+    /** Token realms, asked on the shared client but outside the auth loop of {@link #send}. */
+    private final class TokenEndpoint implements Authenticator.TokenRequestSender {
+
+        @Override
+        public RegistryResponse get(URI uri, Optional<String> authorization) throws IOException {
+            ClassicRequestBuilder builder = ClassicRequestBuilder.get(uri);
+            authorization.ifPresent(value -> builder.addHeader("Authorization", value));
+            return execute(builder, uri);
+        }
+
+        @Override
+        public RegistryResponse post(URI uri, String form) throws IOException {
+            return execute(ClassicRequestBuilder.post(uri)
+                    .setEntity(new StringEntity(form, ContentType.APPLICATION_FORM_URLENCODED)), uri);
+        }
+
+        private RegistryResponse execute(ClassicRequestBuilder builder, URI uri) throws IOException {
+            return new RegistryResponse(http.executeOpen(null, builder.build(), null), uri);
+        }
     }
 
     private static boolean isRedirect(int status) {

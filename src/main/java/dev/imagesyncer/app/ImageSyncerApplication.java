@@ -72,6 +72,14 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "copy only these architectures of multi-platform images (repeat, or a comma list)")
     List<String> arch = new ArrayList<>();
 
+    @Option(names = "--referrers", description = "copy each image's signatures, SBOMs and attestations too (its "
+            + "referrers, theirs in turn, and cosign's sha256-<digest>.sig/.att/.sbom tags)")
+    boolean referrers;
+
+    @Option(names = "--artifact-type", paramLabel = "TYPE",
+            description = "with --referrers, only referrers of this artifact type (repeat, or a comma list)")
+    List<String> artifactTypes = new ArrayList<>();
+
     @Option(names = "--force", description = "push manifests even when the destination already has them")
     boolean force;
 
@@ -248,6 +256,12 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         put(overrides, "sync.upload.chunkMib", environment.get(CHUNK_MIB));
         if (force) {
             overrides.put("sync.force", "true");
+        }
+        if (referrers) {
+            overrides.put("sync.referrers", "true");
+        }
+        if (!artifactTypes.isEmpty()) {
+            overrides.put("sync.artifactTypes", String.join(",", artifactTypes));
         }
         if (!os.isEmpty()) {
             overrides.put("sync.os", String.join(",", os));

@@ -2,11 +2,13 @@ package dev.imagesyncer.app;
 
 import dev.imagesyncer.config.DefaultDestination;
 import dev.imagesyncer.copy.CopyOptions;
+import dev.imagesyncer.copy.ReferrerSelection;
 import dev.imagesyncer.copy.PlatformFilter;
 import dev.imagesyncer.pipeline.ActiveRuns;
 import dev.imagesyncer.pipeline.BlobTally;
 import dev.imagesyncer.pipeline.BlobsLanded;
 import dev.imagesyncer.pipeline.CopyBlob;
+import dev.imagesyncer.pipeline.CopyReferrers;
 import dev.imagesyncer.pipeline.EventBodies;
 import dev.imagesyncer.pipeline.FailureRecorder;
 import dev.imagesyncer.pipeline.HeadSource;
@@ -38,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -97,6 +100,7 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("blobTally", new BlobTally());
         registry.bind("blobsLanded", new BlobsLanded());
         registry.bind("pushManifests", new PushManifests(runs));
+        registry.bind("copyReferrers", new CopyReferrers(runs));
         registry.bind("recordCopy", new RecordCopy(runs));
         registry.bind("runInterrupted", new RunInterrupted(runs));
         registry.bind("failures", new FailureRecorder(runs));
@@ -161,8 +165,15 @@ public final class SyncBeans implements CamelConfiguration {
                 environment);
         properties.number("sync.retries.multiplier", "sync.retries.multiplier", 1, 2);
         properties.number("sync.retries.maxDelay", "milliseconds", 0, 60000);
+        List<String> artifactTypes = properties.list("sync.artifactTypes");
+        boolean referrers = properties.bool("sync.referrers", "--referrers");
+        if (!artifactTypes.isEmpty() && !referrers) {
+            throw new IllegalArgumentException("sync.artifactTypes (--artifact-type) selects referrers: "
+                    + "add --referrers (sync.referrers = true), or leave it out");
+        }
         CopyOptions copy = new CopyOptions(properties.bool("sync.force", "--force"),
-                PlatformFilter.of(properties.list("sync.os"), properties.list("sync.arch")));
+                PlatformFilter.of(properties.list("sync.os"), properties.list("sync.arch")),
+                new ReferrerSelection(referrers, artifactTypes));
         RunSettings.Transfers transfers = new RunSettings.Transfers(
                 (int) properties.number("sync.proc", "--proc", 1, 5),
                 (int) properties.number("sync.retries", "--retries", 0, 2),

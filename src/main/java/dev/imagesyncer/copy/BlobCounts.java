@@ -16,4 +16,10 @@ public record BlobCounts(int copied, int mounted, int present, long bytes) {
             case PRESENT -> new BlobCounts(copied, mounted, present + 1, bytes);
         };
     }
+
+    /** These counts and {@code other}'s. */
+    public BlobCounts plus(BlobCounts other) {
+        return new BlobCounts(copied + other.copied, mounted + other.mounted, present + other.present,
+                bytes + other.bytes);
+    }
 }

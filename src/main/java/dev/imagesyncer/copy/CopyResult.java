@@ -13,10 +13,22 @@ import dev.imagesyncer.registry.ImageReference;
  *                        or {@link #FILTERED} (no entry of the index matched the platform filter)
  * @param note            what else a user should know (a filtered index, why it was filtered); empty otherwise
  * @param blobs           the blobs copied, mounted and present, and the bytes uploaded
- * @param manifestsPushed manifests pushed: children by digest and the tag
+ * @param manifestsPushed manifests pushed: children by digest, the tag, referrers and their tag-schema indexes
+ * @param referrers       the referrers that travelled with the image ({@code --referrers})
  */
 public record CopyResult(ImageReference source, ImageReference target, Digest digest, String outcome, String note,
-                         BlobCounts blobs, int manifestsPushed) {
+                         BlobCounts blobs, int manifestsPushed, ReferrerCounts referrers) {
+
+    public CopyResult {
+        referrers = referrers == null ? ReferrerCounts.NONE : referrers;
+    }
+
+    /** This result with what copying the image's referrers did added. */
+    public CopyResult withReferrers(ReferrerCopier.Copied copied) {
+        String notes = note.isEmpty() ? copied.note() : copied.note().isEmpty() ? note : note + "; " + copied.note();
+        return new CopyResult(source, target, digest, outcome, notes, blobs.plus(copied.blobs()),
+                manifestsPushed + copied.manifestsPushed(), referrers.plus(copied.referrers()));
+    }
 
     public static final String SYNCED = "synced";
     public static final String UNCHANGED = "unchanged";

@@ -177,7 +177,7 @@ public final class ImageCopier {
     public CopyResult push(CopyPlan plan) {
         if (!plan.needsPush()) {
             return new CopyResult(plan.source(), plan.target(), plan.digest(), plan.skipOutcome(), plan.note(),
-                    plan.blobCounts(), 0);
+                    plan.blobCounts(), 0, ReferrerCounts.NONE);
         }
         BlobCounts blobs = plan.blobCounts();
         for (BlobCopy landed : plan.landedBlobs()) {
@@ -190,7 +190,7 @@ public final class ImageCopier {
         }
         client.putManifest(to, plan.target().reference(), plan.manifest());
         return new CopyResult(plan.source(), plan.target(), plan.digest(), CopyResult.SYNCED, plan.note(), blobs,
-                pushed + 1);
+                pushed + 1, ReferrerCounts.NONE);
     }
 
     /**

@@ -9,11 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The {@code list-tags} step: one rule of the images file (body {@link SyncRule}) becomes the images it names
  * (body {@code List<ImageJob>}), in the order of its tags. Lists the source repository's tags (one registry call,
  * paged) when the rule asks for all of them or some by regex; a rule that selects no tag says so in one line.
+ * With {@code --referrers}, the tags that name referrers of an image by its digest are left to that image.
  *
  * @throws dev.imagesyncer.registry.RegistryException when the tags cannot be listed
  * @throws dev.imagesyncer.config.ConfigException when a destination's tags do not match the listed ones
@@ -21,6 +23,8 @@ import java.util.List;
 public final class ListTags extends RunStep<SyncRule> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListTags.class);
+    /** The tags of the referrers tag schema and cosign's, which name the image they belong to by its digest. */
+    private static final Pattern REFERRER_TAG = Pattern.compile("sha(256|512)-[0-9a-f]{64,128}(\\.(sig|att|sbom))?");
 
     public ListTags(ActiveRuns runs) {
         super(runs, SyncRule.class);
@@ -30,8 +34,12 @@ public final class ListTags extends RunStep<SyncRule> {
     protected Object apply(SyncRule rule, RunContext run, Exchange exchange) {
         int number = run.config().images().rules().indexOf(rule) + 1;
         List<String> tags = List.of();
+        JobOptions options = JobOptions.of(run.settings().copy());
         if (rule.needsTagListing()) {
             List<String> listed = run.client().listTags(rule.repository());
+            if (options.referrers()) {
+                listed = withoutReferrerTags(listed, rule, number);
+            }
             tags = rule.selectTags(listed);
             if (tags.isEmpty()) {
                 LOG.warn("{}: rule {} (\"{}\") selects no tag: {}; nothing to copy", rule.file(), number,
@@ -40,8 +48,22 @@ public final class ListTags extends RunStep<SyncRule> {
                                 + rule.selection());
             }
         }
-        JobOptions options = JobOptions.of(run.settings().copy());
         return rule.pairs(tags).stream().map(pair -> toJob(run.id(), number, pair, options)).toList();
+    }
+
+    /**
+     * With {@code --referrers}, the tags of the referrers tag schema ({@code sha256-<hex>}) and cosign's
+     * ({@code sha256-<hex>.sig|.att|.sbom}) travel with the image they name, not as images of their own: left out
+     * of the listing, said in one line.
+     */
+    private static List<String> withoutReferrerTags(List<String> listed, SyncRule rule, int number) {
+        List<String> images = listed.stream().filter(tag -> !REFERRER_TAG.matcher(tag).matches()).toList();
+        if (images.size() < listed.size()) {
+            LOG.info("{}: rule {} (\"{}\"): {} tags of {} name referrers of an image (sha256-<digest>[.sig|.att|.sbom]):"
+                            + " they travel with their image (--referrers), not as images of their own",
+                    rule.file(), number, rule.source(), listed.size() - images.size(), rule.repository());
+        }
+        return images;
     }
 
     private static ImageJob toJob(String runId, int rule, ImageCopyJob pair, JobOptions options) {

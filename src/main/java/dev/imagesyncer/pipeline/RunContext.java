@@ -2,6 +2,7 @@ package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.copy.ImageCopier;
+import dev.imagesyncer.copy.ReferrerCopier;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.report.RunTally;
 
@@ -10,7 +11,8 @@ import java.io.IOException;
 
 /**
  * What one sync run uses while it goes, looked up by its id ({@link ActiveRuns#context}): the files as read at
- * its start, the registry client and the copier with its blob ledger, and the tally of outcomes. Never carried in
+ * its start, the registry client, the copier with its blob ledger and the referrer copier, and the tally of
+ * outcomes. Never carried in
  * an exchange body: bodies stay plain values, so that they can travel through a queue.
  */
 public final class RunContext implements Closeable {
@@ -20,6 +22,7 @@ public final class RunContext implements Closeable {
     private final SyncConfig config;
     private final RegistryClient client;
     private final ImageCopier copier;
+    private final ReferrerCopier referrers;
     private final RunTally tally;
 
     RunContext(String id, RunSettings settings, SyncConfig config, RegistryClient client, ImageCopier copier,
@@ -29,6 +32,7 @@ public final class RunContext implements Closeable {
         this.config = config;
         this.client = client;
         this.copier = copier;
+        this.referrers = new ReferrerCopier(client, copier);
         this.tally = tally;
     }
 
@@ -50,6 +54,11 @@ public final class RunContext implements Closeable {
 
     public ImageCopier copier() {
         return copier;
+    }
+
+    /** Copies referrers ({@code --referrers}); keeps the source tag lists it read for the rest of the run. */
+    public ReferrerCopier referrers() {
+        return referrers;
     }
 
     public RunTally tally() {

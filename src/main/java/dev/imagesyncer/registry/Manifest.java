@@ -97,6 +97,36 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest) {
         return config.isObject() ? Optional.of(descriptor(config)) : Optional.empty();
     }
 
+    /**
+     * The manifest this one refers to ({@code subject}, OCI image spec 1.1): set on signatures, SBOMs and
+     * attestations, which are then its referrers.
+     */
+    public Optional<Descriptor> subject() {
+        JsonNode subject = json().path("subject");
+        return subject.isObject() ? Optional.of(descriptor(subject)) : Optional.empty();
+    }
+
+    /**
+     * What kind of artifact this manifest is, as referrers lists say it: its {@code artifactType}, else its
+     * config's media type (OCI distribution spec 1.1, "Listing Referrers").
+     */
+    public Optional<String> artifactType() {
+        JsonNode root = json();
+        if (root.path("artifactType").isTextual()) {
+            return Optional.of(root.path("artifactType").asText());
+        }
+        JsonNode configType = root.path("config").path("mediaType");
+        return configType.isTextual() ? Optional.of(configType.asText()) : Optional.empty();
+    }
+
+    /** The manifest's own {@code annotations}, in their order; empty when it has none. */
+    public Map<String, String> annotations() {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        json().path("annotations").fields().forEachRemaining(field ->
+                annotations.put(field.getKey(), field.getValue().asText()));
+        return annotations;
+    }
+
     /** The {@code mediaType} field of the JSON, or null when the manifest does not carry one (OCI allows that). */
     public String declaredMediaType() {
         JsonNode field = json().path("mediaType");

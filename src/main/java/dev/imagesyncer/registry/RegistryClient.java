@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,8 @@ public final class RegistryClient implements Closeable {
     private final BlobUploader uploader;
     /** Registries (API hosts) that answered HEAD on a manifest with 405 or 501: asked with GET instead. */
     private final Set<String> noManifestHead = ConcurrentHashMap.newKeySet();
+    /** Whether a registry (API host) serves the referrers API, once a request showed it. */
+    private final Map<String, Boolean> referrersApi = new ConcurrentHashMap<>();
 
     /** A client without an upload journal, whose chunked uploads are not resumed in their session. */
     public RegistryClient(RegistryClientSettings settings, CredentialSource credentials) {
@@ -124,13 +127,20 @@ public final class RegistryClient implements Closeable {
 
     /** What a HEAD would say, from a GET: empty when the registry does not have the manifest. */
     private Optional<Descriptor> headByGet(ImageReference image) {
+        return findManifest(image).map(manifest ->
+                Descriptor.of(manifest.mediaType(), manifest.digest(), manifest.bytes().length));
+    }
+
+    /**
+     * As {@link #getManifest}, but empty when the registry does not have the manifest (404).
+     *
+     * @throws RegistryException when the registry answers anything else than the manifest or 404
+     */
+    public Optional<Manifest> findManifest(ImageReference image) {
         String operation = "GET manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
-            if (response.status() == 404) {
-                return Optional.empty();
-            }
-            Manifest manifest = readManifest(image, operation, response);
-            return Optional.of(Descriptor.of(manifest.mediaType(), manifest.digest(), manifest.bytes().length));
+            return response.status() == 404 ? Optional.empty()
+                    : Optional.of(readManifest(image, operation, response));
         }
     }
 
@@ -205,6 +215,9 @@ public final class RegistryClient implements Closeable {
             }
             if (response.status() != 201) {
                 throw RegistryErrors.fromResponse(operation, response);
+            }
+            if (response.header("OCI-Subject").isPresent()) {
+                referrersApi.put(repository.apiHost(), true); // it processed the subject: it lists referrers itself
             }
             Optional<Digest> stored = response.header("Docker-Content-Digest").map(d -> digestHeader(operation, d));
             if (stored.isPresent() && !stored.get().equals(manifest.digest())
@@ -346,6 +359,66 @@ public final class RegistryClient implements Closeable {
             }
         }
         return tags;
+    }
+
+    /**
+     * The referrers of {@code subject} through the referrers API ({@code GET /v2/<name>/referrers/<digest>},
+     * following {@code Link} pages; OCI distribution spec 1.1, "Listing Referrers"), unfiltered. Empty when the
+     * registry does not serve the API (it answers 404, which a registry that serves it never does): remembered
+     * for the rest of the run, so that such a registry is asked once.
+     *
+     * @throws RegistryException when the registry answers anything else than a list or 404
+     */
+    public Optional<List<Referrer>> referrersFromApi(Repository repository, Digest subject) {
+        if (Boolean.FALSE.equals(referrersApi.get(repository.apiHost()))) {
+            return Optional.empty();
+        }
+        String operation = "list referrers of " + repository + "@" + subject;
+        List<Referrer> referrers = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
+        String next = "/v2/" + repository.path() + "/referrers/" + subject;
+        while (next != null) {
+            if (!visited.add(next)) {
+                throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
+                        200, ErrorCode.UNKNOWN);
+            }
+            try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
+                    Set.of(Scope.pull(repository.path())), operation).withHeader("Accept", MediaTypes.OCI_INDEX))) {
+                if (response.status() == 404 && referrers.isEmpty()) {
+                    if (referrersApi.putIfAbsent(repository.apiHost(), false) == null) {
+                        LOG.info("{} has no referrers API: reading and writing its referrers through the tag schema "
+                                + "(sha256-<digest> tags)", repository.registry());
+                    }
+                    return Optional.empty();
+                }
+                if (response.status() != 200) {
+                    throw RegistryErrors.fromResponse(operation, response);
+                }
+                referrers.addAll(ReferrersIndex.parse(response.readBody(MAX_MANIFEST_BYTES)));
+                next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
+                        .map(link -> response.uri().resolve(link.group(1)).toString()).orElse(null);
+            } catch (IOException e) {
+                throw RegistryErrors.fromIo(operation, e);
+            } catch (IllegalArgumentException e) {
+                throw new PermanentRegistryException(operation + ": " + e.getMessage(), 200,
+                        ErrorCode.MANIFEST_INVALID);
+            }
+        }
+        referrersApi.put(repository.apiHost(), true);
+        return Optional.of(referrers);
+    }
+
+    /**
+     * True when the registry of {@code repository} lists referrers itself: a manifest PUT there was answered with
+     * {@code OCI-Subject}, or its referrers API answers (asked once, about {@code subject}). A client pushing a
+     * referrer to a registry without it keeps the referrers tag schema's index up to date instead (OCI
+     * distribution spec 1.1, "Pushing Manifests with Subject").
+     *
+     * @throws RegistryException when the registry cannot be asked
+     */
+    public boolean servesReferrersApi(Repository repository, Digest subject) {
+        Boolean known = referrersApi.get(repository.apiHost());
+        return known != null ? known : referrersFromApi(repository, subject).isPresent();
     }
 
     private static Digest digestHeader(String operation, String value) {

@@ -38,9 +38,19 @@ public record RunSummary(String runId, Instant started, Instant finished, String
      * @param bytes        blob bytes uploaded
      * @param retries      redeliveries (and in-session resumes of a chunk) after transient errors
      * @param rateLimited  how many of them followed a 429 answer
+     * @param referrersCopied  referrers pushed ({@code --referrers}; cosign's tags among them)
+     * @param referrersPresent referrers the destination already had
+     * @param referrersSkipped referrers left out by {@code --artifact-type}, or of an index the platform filter
+     *                         rewrote
      */
     public record TransferCounts(int blobsCopied, int blobsMounted, int blobsPresent, int manifestsPushed,
-                                 long bytes, int retries, int rateLimited) {
+                                 long bytes, int retries, int rateLimited, int referrersCopied,
+                                 int referrersPresent, int referrersSkipped) {
+
+        /** True when the run met referrers ({@code --referrers}). */
+        public boolean anyReferrers() {
+            return referrersCopied + referrersPresent + referrersSkipped > 0;
+        }
     }
 
     public RunSummary {
@@ -51,7 +61,7 @@ public record RunSummary(String runId, Instant started, Instant finished, String
     /** A run that could not start copying: status failed, nothing counted, {@code reason} said. */
     public static RunSummary failedToStart(String runId, Instant started, Instant finished, String reason) {
         return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0, 0),
-                new TransferCounts(0, 0, 0, 0, 0, 0, 0), List.of(), reason);
+                new TransferCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), reason);
     }
 
     public Duration duration() {
@@ -109,11 +119,13 @@ public record RunSummary(String runId, Instant started, Instant finished, String
         }
         String stopped = INTERRUPTED.equals(status) ? ", " + images.stopped() + " stopped" : "";
         return String.format("Sync finished (%s): %s synced, %d unchanged, %d failed, %d filtered, "
-                        + "%d not started%s; blobs: %d copied, %d mounted, %d present; %s pushed; "
+                        + "%d not started%s; blobs: %d copied, %d mounted, %d present; %s pushed; %s"
                         + "%s in %.1f s (%.1f MiB/s); %s, %d rate-limited (429)%s",
                 status, count(images.synced(), "image", "images"), images.unchanged(), images.failed(),
                 images.filtered(), images.notStarted(), stopped, transfers.blobsCopied(), transfers.blobsMounted(),
                 transfers.blobsPresent(), count(transfers.manifestsPushed(), "manifest", "manifests"),
+                !transfers.anyReferrers() ? "" : String.format("referrers: %d copied, %d present, %d skipped; ",
+                        transfers.referrersCopied(), transfers.referrersPresent(), transfers.referrersSkipped()),
                 Sizes.human(transfers.bytes()), duration().toMillis() / 1000.0, mibPerSecond(),
                 count(transfers.retries(), "retry", "retries"), transfers.rateLimited(),
                 reason.isEmpty() ? "" : "; " + reason);

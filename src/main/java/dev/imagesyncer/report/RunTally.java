@@ -1,6 +1,7 @@
 package dev.imagesyncer.report;
 
 import dev.imagesyncer.copy.CopyResult;
+import dev.imagesyncer.copy.ReferrerCounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class RunTally {
     private int blobsMounted;
     private int blobsPresent;
     private int manifestsPushed;
+    private ReferrerCounts referrers = ReferrerCounts.NONE;
     private long bytes;
     private int retries;
     private int rateLimited;
@@ -73,6 +75,7 @@ public final class RunTally {
         blobsMounted += result.blobsMounted();
         blobsPresent += result.blobsPresent();
         manifestsPushed += result.manifestsPushed();
+        referrers = referrers.plus(result.referrers());
         bytes += result.bytes();
         ImageOutcome outcome = new ImageOutcome(source, destination, result.outcome(), result.digest().toString(),
                 result.bytes(), seconds, attempts, result.note());
@@ -205,7 +208,8 @@ public final class RunTally {
                 : images.synced() + images.unchanged() > 0 ? RunSummary.PARTIAL : RunSummary.FAILED;
         return new RunSummary(runId, startedAt, clock.instant(), status, images,
                 new RunSummary.TransferCounts(blobsCopied, blobsMounted, blobsPresent, manifestsPushed, bytes,
-                        retries, rateLimited), outcomes, abandoned);
+                        retries, rateLimited, referrers.copied(), referrers.present(), referrers.skipped()),
+                outcomes, abandoned);
     }
 
     /** Records an outcome; returns how many pairs have ended so far. */

@@ -170,7 +170,7 @@ final class RoutesHarness implements AutoCloseable {
                 CopyPlan plan = exchange.getMessage().getBody(CopyPlan.class);
                 pushed.add(plan.target().toString());
                 exchange.getMessage().setBody(new CopyResult(plan.source(), plan.target(), plan.digest(),
-                        CopyResult.SYNCED, "", plan.blobCounts(), 1));
+                        CopyResult.SYNCED, "", plan.blobCounts(), 1, null));
             });
         }
     }

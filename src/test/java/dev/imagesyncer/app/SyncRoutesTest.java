@@ -136,7 +136,8 @@ class SyncRoutesTest {
             });
             ImageJob job = new ImageJob("20261129T120000.000Z", 3, "src.test/lab/app:v1",
                     List.of("dst.test/mirror/app:v1", "dst.test/backup/app:v1"),
-                    new JobOptions(true, List.of("linux"), List.of("arm64", "arm:v7")));
+                    new JobOptions(true, List.of("linux"), List.of("arm64", "arm:v7"), true,
+                            List.of("application/spdx+json")));
 
             ImageJob back = routes.context().createProducerTemplate().requestBody("direct:json", job, ImageJob.class);
 

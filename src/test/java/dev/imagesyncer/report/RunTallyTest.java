@@ -20,7 +20,7 @@ class RunTallyTest {
     private static CopyResult synced(String destination) {
         return new CopyResult(ImageReference.parse(SOURCE), ImageReference.parse(destination),
                 Digest.sha256("m".getBytes(StandardCharsets.UTF_8)), CopyResult.SYNCED, "",
-                new BlobCounts(2, 0, 1, 300), 1);
+                new BlobCounts(2, 0, 1, 300), 1, null);
     }
 
     @Test

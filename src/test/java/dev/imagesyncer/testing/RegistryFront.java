@@ -3,6 +3,9 @@ package dev.imagesyncer.testing;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,6 +73,9 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
     public static final String REDIRECT_SIGNATURE_PARAM = "X-Test-Signature";
 
     private static final Pattern TAGS_LIST = Pattern.compile("^/v2/(.+)/tags/list$");
+    private static final Pattern REFERRERS = Pattern.compile("^/v2/(.+)/referrers/(sha256:[0-9a-f]{64})$");
+    private static final Pattern MANIFEST = Pattern.compile("^/v2/(.+)/manifests/([^/]+)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOB = Pattern.compile("^/v2/(.+)/blobs/(sha256:[0-9a-f]{64})$");
     private static final Set<String> NOT_FORWARDED_REQUEST_HEADERS = Set.of("host", "connection",
             "content-length", "transfer-encoding", "expect", "upgrade", "keep-alive", "te", "trailer", "date",
@@ -91,6 +97,9 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
     private volatile int tagPageSize;
     private volatile boolean redirectBlobGets;
     private volatile boolean redirectLoop;
+    private volatile int referrersPageSize;
+    /** name@subject -> the referrers' descriptors (digest -> JSON object), in the order they were pushed. */
+    private final Map<String, Map<String, ObjectNode>> referrers = new ConcurrentHashMap<>();
 
     private RegistryFront(RegistryEndpoint backend) throws IOException {
         this.backend = backend;
@@ -154,6 +163,19 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves the OCI 1.1 referrers API, which distribution 2.8 lacks: a manifest PUT that the backend accepts
+     * (201) and whose JSON has a {@code subject} is recorded and answered with {@code OCI-Subject}; {@code GET
+     * /v2/<name>/referrers/<digest>} answers with an OCI index of the descriptors of the manifests recorded for
+     * that subject (with {@code artifactType}, from the manifest's or its config's media type, and its
+     * annotations), {@code pageSize} per page with {@code Link} to the next, and applies {@code ?artifactType=}
+     * with {@code OCI-Filters-Applied: artifactType}. Only manifests pushed through this front are known.
+     */
+    public RegistryFront servesReferrersApi(int pageSize) {
+        this.referrersPageSize = pageSize;
+        return this;
+    }
+
     /** Answers every blob GET with {@code 307} to the very same URL, forever. */
     public RegistryFront redirectLoop() {
         this.redirectLoop = true;
@@ -196,6 +218,7 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
         tagPageSize = 0;
         redirectBlobGets = false;
         redirectLoop = false;
+        referrersPageSize = 0;
         corruptDigests.clear();
         synchronized (failures) {
             failures.clear();
@@ -270,6 +293,17 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
                 paginate(exchange, tags.group(1), query);
                 return;
             }
+            if (referrersPageSize > 0) {
+                Matcher listing = REFERRERS.matcher(path);
+                if ("GET".equals(method) && listing.matches()) {
+                    serveReferrers(exchange, listing.group(1), listing.group(2), query);
+                    return;
+                }
+                if ("PUT".equals(method) && MANIFEST.matcher(path).matches()) {
+                    putManifestNotingSubject(exchange, MANIFEST.matcher(path).replaceFirst("$1"), path, query);
+                    return;
+                }
+            }
             Matcher blob = BLOB.matcher(path);
             boolean blobGet = "GET".equals(method) && blob.matches();
             if (blobGet && redirectLoop) {
@@ -343,6 +377,64 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
             }
         });
         relay(exchange, method, response, corrupt);
+    }
+
+    private void serveReferrers(HttpExchange exchange, String name, String subject, String query) throws IOException {
+        String artifactType = queryParams(query).get("artifactType");
+        List<ObjectNode> listed = new ArrayList<>(referrers.getOrDefault(name + "@" + subject, Map.of()).values());
+        if (artifactType != null) {
+            listed.removeIf(descriptor -> !artifactType.equals(descriptor.path("artifactType").asText()));
+            exchange.getResponseHeaders().set("OCI-Filters-Applied", "artifactType");
+        }
+        int page = Integer.parseInt(queryParams(query).getOrDefault("page", "0"));
+        int from = Math.min(listed.size(), page * referrersPageSize);
+        int to = Math.min(listed.size(), from + referrersPageSize);
+        if (to < listed.size()) {
+            exchange.getResponseHeaders().set("Link", "</v2/" + name + "/referrers/" + subject + "?page=" + (page + 1)
+                    + (artifactType == null ? "" : "&artifactType=" + URLEncoder.encode(artifactType,
+                    StandardCharsets.UTF_8)) + ">; rel=\"next\"");
+        }
+        ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2)
+                .put("mediaType", "application/vnd.oci.image.index.v1+json");
+        index.putArray("manifests").addAll(listed.subList(from, to));
+        byte[] body = JSON.writeValueAsBytes(index);
+        exchange.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.index.v1+json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    private void putManifestNotingSubject(HttpExchange exchange, String name, String path, String query)
+            throws IOException {
+        byte[] manifest = exchange.getRequestBody().readAllBytes();
+        HttpRequest.Builder request = HttpRequest.newBuilder(backendUri(path, query))
+                .method("PUT", HttpRequest.BodyPublishers.ofByteArray(manifest));
+        copyRequestHeaders(exchange, request);
+        HttpResponse<InputStream> response = send(request);
+        Headers out = exchange.getResponseHeaders();
+        response.headers().map().forEach((header, values) -> {
+            if (!NOT_FORWARDED_RESPONSE_HEADERS.contains(header.toLowerCase())) {
+                values.forEach(value -> out.add(header, value));
+            }
+        });
+        JsonNode json = JSON.readTree(manifest);
+        if (response.statusCode() == 201 && json.path("subject").isObject()) {
+            String subject = json.path("subject").path("digest").asText();
+            ObjectNode descriptor = JSON.createObjectNode()
+                    .put("mediaType", exchange.getRequestHeaders().getFirst("Content-Type"))
+                    .put("digest", Digests.sha256(manifest)).put("size", manifest.length);
+            String artifactType = json.path("artifactType").isTextual() ? json.path("artifactType").asText()
+                    : json.path("config").path("mediaType").asText(null);
+            if (artifactType != null) {
+                descriptor.put("artifactType", artifactType);
+            }
+            if (json.path("annotations").isObject()) {
+                descriptor.set("annotations", json.path("annotations"));
+            }
+            referrers.computeIfAbsent(name + "@" + subject, key -> Collections.synchronizedMap(new LinkedHashMap<>()))
+                    .put(Digests.sha256(manifest), descriptor);
+            out.set("OCI-Subject", subject);
+        }
+        relay(exchange, "PUT", response, false);
     }
 
     /** Sends status, Content-Length and the body of {@code response} (response headers already set). */

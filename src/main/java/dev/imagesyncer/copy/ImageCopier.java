@@ -210,6 +210,44 @@ public final class ImageCopier {
         }
     }
 
+    /**
+     * Copies the manifest {@code head} from {@code from} to {@code to}, under {@code tag} or (null) by digest, with
+     * its blobs (and children), on the calling thread, once per target repository and run, as child manifests
+     * are: a copy of this run that claimed it first does it, and the others wait for it. Used for referrers and
+     * cosign's tags, which many images may share.
+     *
+     * @return {@link CopyResult#SYNCED} when this call pushed it, {@link CopyResult#UNCHANGED} when the target had
+     *         it or another copy of this run put it there
+     * @throws dev.imagesyncer.registry.RegistryException when a registry call fails
+     */
+    public CopyResult copyOnce(Repository from, Repository to, Descriptor head, String tag) {
+        ImageReference source = new ImageReference(from, tag, tag == null ? head.digest() : null);
+        ImageReference target = new ImageReference(to, tag, tag == null ? head.digest() : null);
+        while (true) {
+            BlobLedger.Claim claim = ledger.claimInRepository(to, head.digest());
+            if (!claim.isOwner()) {
+                if (awaitLanding(claim).isPresent()) {
+                    return push(CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.UNCHANGED,
+                            "copied by another image of this run"));
+                }
+                continue; // the copy that claimed it failed: claim it again
+            }
+            try {
+                CopyPlan plan = plan(source, head, target, CopyOptions.DEFAULT);
+                BlobCounts counts = BlobCounts.NONE;
+                for (BlobCopy blob : plan.blobs()) {
+                    counts = counts.plus(copyBlob(blob));
+                }
+                CopyResult result = push(plan.withBlobCounts(counts));
+                claim.landed(to);
+                return result;
+            } catch (RuntimeException | Error e) {
+                claim.failed();
+                throw e;
+            }
+        }
+    }
+
     /** Pushes a child manifest by digest, once per repository and run, like a blob (see {@link BlobLedger}). */
     private boolean pushChild(Manifest child, Repository to) {
         BlobLedger.Claim claim = ledger.claimInRepository(to, child.digest());

@@ -10,9 +10,11 @@ import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.Referrer;
 import dev.imagesyncer.registry.ReferrersIndex;
 import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.registry.Repository;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,8 +68,9 @@ public final class ReferrerCopier {
     /**
      * Copies the referrers of an image that the destination now holds as {@code copied}: of its top manifest and,
      * for an index, of each child manifest it lists (nested indexes too). When {@code copied} is not the source's
-     * digest ({@code sourceHead}: a platform filter rewrote the index), the referrers of the source's index are
-     * not copied (they refer to a manifest the destination does not have) but counted as skipped, with a note.
+     * digest ({@code sourceHead}: a platform filter rewrote the index), the referrers of the source's index (and
+     * its cosign tags) are not copied, since they refer to a manifest the destination does not have: counted as
+     * skipped, with a note.
      *
      * @param source    the source image (its repository is read)
      * @param target    the destination image (its repository is written)
@@ -77,17 +80,10 @@ public final class ReferrerCopier {
     public Copied copy(ImageReference source, Descriptor sourceHead, ImageReference target, Digest copied,
                        ReferrerSelection selection) {
         Progress progress = new Progress(source.repository(), target.repository(), selection);
-        String note = "";
         if (copied.equals(sourceHead.digest())) {
             progress.copyReferrersOf(copied, 0);
         } else {
-            int leftBehind = (int) progress.listAtSource(sourceHead.digest()).stream()
-                    .filter(referrer -> selection.matches(referrer.artifactType())).count();
-            if (leftBehind > 0) {
-                progress.skipped += leftBehind;
-                note = leftBehind + (leftBehind == 1 ? " referrer" : " referrers") + " of the source index "
-                        + sourceHead.digest() + " not copied: the platform filter gave the index a new digest";
-            }
+            progress.leaveBehind(sourceHead.digest());
         }
         if (MediaTypes.isIndex(sourceHead.mediaType())) {
             List<Digest> children = new ArrayList<>();
@@ -95,12 +91,15 @@ public final class ReferrerCopier {
             children.forEach(child -> progress.copyReferrersOf(child, 0));
         }
         return new Copied(new ReferrerCounts(progress.copied, progress.present, progress.skipped), progress.blobs,
-                progress.manifestsPushed, note);
+                progress.manifestsPushed, String.join("; ", progress.notes));
     }
 
     /** The child manifests of the index at {@code index} (as the destination holds it), nested ones included. */
     private void collectChildren(ImageReference index, List<Digest> children) {
         for (Descriptor child : client.getManifest(index).children()) {
+            if (children.contains(child.digest())) {
+                continue;
+            }
             children.add(child.digest());
             if (child.mediaType() != null && MediaTypes.isIndex(child.mediaType())) {
                 collectChildren(new ImageReference(index.repository(), null, child.digest()), children);
@@ -108,9 +107,14 @@ public final class ReferrerCopier {
         }
     }
 
-    /** The tags of a source repository, listed once per run. */
+    /** The tags of a source repository, listed once per run (two images listing at once both list). */
     private Set<String> tagsOf(Repository repository) {
-        return sourceTags.computeIfAbsent(repository, listed -> Set.copyOf(client.listTags(listed)));
+        Set<String> tags = sourceTags.get(repository);
+        if (tags == null) {
+            tags = Set.copyOf(client.listTags(repository));
+            sourceTags.putIfAbsent(repository, tags);
+        }
+        return tags;
     }
 
     /** The copy of the referrers of one image, counted as it goes (on one thread). */
@@ -119,6 +123,8 @@ public final class ReferrerCopier {
         private final Repository from;
         private final Repository to;
         private final ReferrerSelection selection;
+        private final Set<Digest> visited = new HashSet<>();
+        private final List<String> notes = new ArrayList<>();
         private int copied;
         private int present;
         private int skipped;
@@ -131,8 +137,11 @@ public final class ReferrerCopier {
             this.selection = selection;
         }
 
-        /** The referrers of {@code subject} and theirs, then cosign's tags of it. */
+        /** The referrers of {@code subject} and theirs, then cosign's tags of it; each subject once. */
         void copyReferrersOf(Digest subject, int depth) {
+            if (!visited.add(subject)) {
+                return;
+            }
             List<Referrer> wanted = new ArrayList<>();
             for (Referrer referrer : listAtSource(subject)) {
                 if (selection.matches(referrer.artifactType())) {
@@ -141,20 +150,40 @@ public final class ReferrerCopier {
                     skipped++;
                 }
             }
+            List<Referrer> landed = new ArrayList<>();
             for (Referrer referrer : wanted) {
-                copyManifest(referrer.descriptor(), null);
+                if (!copyReferrer(referrer)) {
+                    continue;
+                }
+                landed.add(referrer);
                 if (depth < MAX_DEPTH) {
                     copyReferrersOf(referrer.digest(), depth + 1);
+                } else if (!listAtSource(referrer.digest()).isEmpty()) {
+                    notes.add("referrers deeper than " + MAX_DEPTH + " levels not followed (below " + referrer.digest()
+                            + ")");
                 }
             }
-            if (!wanted.isEmpty() && !client.servesReferrersApi(to, subject)) {
-                updateTagSchemaIndex(subject, wanted);
+            if (!landed.isEmpty() && !client.servesReferrersApi(to, subject)) {
+                updateTagSchemaIndex(subject, landed);
             }
             copyCosignTags(subject);
         }
 
+        /**
+         * The source's referrers of an index the destination got filtered (another digest), and its cosign tags:
+         * counted as skipped, and said.
+         */
+        void leaveBehind(Digest sourceIndex) {
+            int left = listAtSource(sourceIndex).size() + cosignTagsOf(sourceIndex).size();
+            if (left > 0) {
+                skipped += left;
+                notes.add(left + (left == 1 ? " referrer" : " referrers") + " of the source index " + sourceIndex
+                        + " not copied: the platform filter gave the index a new digest");
+            }
+        }
+
         /** The source's referrers of {@code subject}: from its API, else from its tag-schema index, unfiltered. */
-        List<Referrer> listAtSource(Digest subject) {
+        private List<Referrer> listAtSource(Digest subject) {
             Optional<List<Referrer>> listed = client.referrersFromApi(from, subject);
             if (listed.isPresent()) {
                 return listed.get();
@@ -167,18 +196,36 @@ public final class ReferrerCopier {
             try {
                 return ReferrersIndex.parse(index.bytes());
             } catch (IllegalArgumentException e) {
-                throw new PermanentRegistryException("referrers of " + from + "@" + subject + " under the tag "
-                        + tag + ": " + e.getMessage(), 200, ErrorCode.MANIFEST_INVALID);
+                notes.add("the tag " + tag + " at the source is not a list of referrers (" + e.getMessage()
+                        + "): read as none");
+                return List.of();
             }
+        }
+
+        /**
+         * One referrer manifest with its blobs, by digest, unless the destination has it; false when the source
+         * lists it but does not have it (a stale entry of a tag-schema index), which is skipped and said.
+         */
+        private boolean copyReferrer(Referrer referrer) {
+            CopyResult result;
+            try {
+                result = copier.copyOnce(from, to, referrer.descriptor(), null);
+            } catch (RegistryException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+                skipped++;
+                notes.add("referrer " + referrer.digest() + " is listed at the source but cannot be read there ("
+                        + e.getMessage() + "): skipped");
+                return false;
+            }
+            count(result);
+            return true;
         }
 
         /** cosign's {@code sha256-<hex>.sig|.att|.sbom} tags of {@code subject}, copied under the same tag. */
         private void copyCosignTags(Digest subject) {
-            for (String suffix : COSIGN_SUFFIXES) {
-                String tag = ReferrersIndex.fallbackTag(subject) + suffix;
-                if (!tagsOf(from).contains(tag)) {
-                    continue;
-                }
+            for (String tag : cosignTagsOf(subject)) {
                 ImageReference source = new ImageReference(from, tag, null);
                 Descriptor head = copier.headSource(source);
                 if (selection.filtersTypes() && !selection.matches(client.getManifest(source.withDigest(
@@ -186,44 +233,51 @@ public final class ReferrerCopier {
                     skipped++;
                     continue;
                 }
-                copyManifest(head, tag);
+                count(copier.copyOnce(from, to, head, tag));
             }
         }
 
-        /** One referrer manifest (by digest, or under {@code tag}) with its blobs, unless the destination has it. */
-        private void copyManifest(Descriptor head, String tag) {
-            ImageReference source = new ImageReference(from, tag, tag == null ? head.digest() : null);
-            ImageReference target = new ImageReference(to, tag, tag == null ? head.digest() : null);
-            CopyPlan plan = copier.plan(source, head, target, CopyOptions.DEFAULT);
-            if (!plan.needsPush()) {
+        private List<String> cosignTagsOf(Digest subject) {
+            return COSIGN_SUFFIXES.stream().map(suffix -> ReferrersIndex.fallbackTag(subject) + suffix)
+                    .filter(tagsOf(from)::contains).toList();
+        }
+
+        private void count(CopyResult result) {
+            if (result.pushedNothing()) {
                 present++;
                 return;
             }
-            BlobCounts counts = BlobCounts.NONE;
-            for (BlobCopy blob : plan.blobs()) {
-                counts = counts.plus(copier.copyBlob(blob));
-            }
-            CopyResult pushed = copier.push(plan.withBlobCounts(counts));
             copied++;
-            blobs = blobs.plus(pushed.blobs());
-            manifestsPushed += pushed.manifestsPushed();
+            blobs = blobs.plus(result.blobs());
+            manifestsPushed += result.manifestsPushed();
         }
 
         /**
          * Merges {@code referrers} into the destination's index under the subject's tag (created when missing),
-         * one update at a time per repository and subject, so that two images of one digest lose nothing.
+         * one update at a time per repository and subject, so that two images of one digest lose nothing. The
+         * entries it lacks are made from the referrer manifests as the destination holds them.
          */
         private void updateTagSchemaIndex(Digest subject, List<Referrer> referrers) {
             String tag = ReferrersIndex.fallbackTag(subject);
             ImageReference reference = new ImageReference(to, tag, null);
             synchronized (indexUpdates.computeIfAbsent(to + "@" + subject, key -> new Object())) {
                 Optional<Manifest> existing = client.findManifest(reference);
-                if (existing.isPresent() && !existing.get().isIndex()) {
+                if (existing.isPresent() && !MediaTypes.OCI_INDEX.equals(existing.get().mediaType())) {
                     throw new PermanentRegistryException("the tag " + reference + " holds a "
-                            + existing.get().mediaType() + ", not the index of the referrers of " + subject
-                            + " that the referrers tag schema keeps there", 200, ErrorCode.MANIFEST_INVALID);
+                            + existing.get().mediaType() + ", not the OCI index of the referrers of " + subject
+                            + " that the referrers tag schema keeps there: move that tag away", 200,
+                            ErrorCode.MANIFEST_INVALID);
                 }
-                Optional<Manifest> merged = ReferrersIndex.merge(existing.map(Manifest::bytes), referrers);
+                Set<Digest> listed = new HashSet<>();
+                existing.ifPresent(index -> ReferrersIndex.parse(index.bytes()).forEach(entry ->
+                        listed.add(entry.digest())));
+                List<Referrer> missing = new ArrayList<>();
+                for (Referrer referrer : referrers) {
+                    if (!listed.contains(referrer.digest())) {
+                        missing.add(Referrer.of(client.getManifest(new ImageReference(to, null, referrer.digest()))));
+                    }
+                }
+                Optional<Manifest> merged = ReferrersIndex.merge(existing.map(Manifest::bytes), missing);
                 if (merged.isPresent()) {
                     client.putManifest(to, tag, merged.get());
                     manifestsPushed++;

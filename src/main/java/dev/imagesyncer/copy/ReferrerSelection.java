@@ -19,7 +19,7 @@ public record ReferrerSelection(boolean enabled, List<String> artifactTypes) {
 
     /** True when a referrer of {@code artifactType} (null when it has none) is to be copied. */
     public boolean matches(String artifactType) {
-        return artifactTypes.isEmpty() || artifactTypes.contains(artifactType);
+        return artifactTypes.isEmpty() || (artifactType != null && artifactTypes.contains(artifactType));
     }
 
     /** True when only some artifact types are copied. */

@@ -60,7 +60,7 @@ public final class ListTags extends RunStep<SyncRule> {
         List<String> images = listed.stream().filter(tag -> !REFERRER_TAG.matcher(tag).matches()).toList();
         if (images.size() < listed.size()) {
             LOG.info("{}: rule {} (\"{}\"): {} tags of {} name referrers of an image (sha256-<digest>[.sig|.att|.sbom]):"
-                            + " they travel with their image (--referrers), not as images of their own",
+                            + " not copied as images; --referrers copies those of the images copied",
                     rule.file(), number, rule.source(), listed.size() - images.size(), rule.repository());
         }
         return images;

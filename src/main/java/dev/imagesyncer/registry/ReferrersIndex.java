@@ -28,10 +28,15 @@ public final class ReferrersIndex {
     private ReferrersIndex() {
     }
 
-    /** The tag under which a registry without the referrers API lists the referrers of {@code subject}. */
+    /**
+     * The tag under which a registry without the referrers API lists the referrers of {@code subject}:
+     * {@code <alg>-<ref>}, the algorithm cut to 32 characters and the hex to 64 ("Referrers Tag Schema").
+     */
     public static String fallbackTag(Digest subject) {
-        String tag = subject.algorithm() + "-" + subject.hex();
-        return tag.length() > 128 ? tag.substring(0, 128) : tag;
+        String algorithm = subject.algorithm();
+        String hex = subject.hex();
+        return (algorithm.length() > 32 ? algorithm.substring(0, 32) : algorithm) + "-"
+                + (hex.length() > 64 ? hex.substring(0, 64) : hex);
     }
 
     /**

@@ -364,8 +364,9 @@ public final class RegistryClient implements Closeable {
     /**
      * The referrers of {@code subject} through the referrers API ({@code GET /v2/<name>/referrers/<digest>},
      * following {@code Link} pages; OCI distribution spec 1.1, "Listing Referrers"), unfiltered. Empty when the
-     * registry does not serve the API (it answers 404, which a registry that serves it never does): remembered
-     * for the rest of the run, so that such a registry is asked once.
+     * registry does not serve the API (it answers 404, which a registry that serves it never does, or 405 or 501,
+     * or something else than an OCI index): remembered for the rest of the run, so that such a registry is asked
+     * once.
      *
      * @throws RegistryException when the registry answers anything else than a list or 404
      */
@@ -376,7 +377,8 @@ public final class RegistryClient implements Closeable {
         String operation = "list referrers of " + repository + "@" + subject;
         List<Referrer> referrers = new ArrayList<>();
         Set<String> visited = new HashSet<>();
-        String next = "/v2/" + repository.path() + "/referrers/" + subject;
+        String first = "/v2/" + repository.path() + "/referrers/" + subject;
+        String next = first;
         while (next != null) {
             if (!visited.add(next)) {
                 throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
@@ -384,10 +386,14 @@ public final class RegistryClient implements Closeable {
             }
             try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
                     Set.of(Scope.pull(repository.path())), operation).withHeader("Accept", MediaTypes.OCI_INDEX))) {
-                if (response.status() == 404 && referrers.isEmpty()) {
+                String type = MediaTypes.withoutParameters(response.header("Content-Type").orElse(null));
+                boolean notAnApi = Set.of(404, 405, 501).contains(response.status())
+                        || (response.status() == 200 && !type.equals(MediaTypes.OCI_INDEX));
+                if (notAnApi && next.equals(first)) {
                     if (referrersApi.putIfAbsent(repository.apiHost(), false) == null) {
-                        LOG.info("{} has no referrers API: reading and writing its referrers through the tag schema "
-                                + "(sha256-<digest> tags)", repository.registry());
+                        LOG.info("{} has no referrers API (HTTP {}{}): reading and writing its referrers through the "
+                                        + "tag schema (sha256-<digest> tags)", repository.registry(), response.status(),
+                                response.status() == 200 ? ", " + (type.isEmpty() ? "no content type" : type) : "");
                     }
                     return Optional.empty();
                 }

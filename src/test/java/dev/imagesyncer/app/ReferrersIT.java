@@ -43,7 +43,7 @@ class ReferrersIT extends TwoRegistries {
             throws Exception {
         TestImage image = TestImages.ociManifest(1, 1024);
         RegistrySeeder seeder = RegistrySeeder.of(source);
-        seeder.push("lab/app", "v1", image);
+        seeder.pushTags("lab/app", image, List.of("v1", "latest"));
         Artifact signature = artifact(NOTATION_SIGNATURE, "signature of v1", image);
         Artifact sbom = artifact(SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}", image);
         Artifact sbomSignature = artifact(NOTATION_SIGNATURE, "signature of the SBOM", sbom);
@@ -59,8 +59,9 @@ class ReferrersIT extends TwoRegistries {
         JarRun first = sync("--referrers");
 
         assertThat(first.exitCode()).as(first.toString()).isZero();
-        assertThat(first.summary()).startsWith("Sync finished (succeeded): 1 image synced")
-                .contains("referrers: 4 copied, 0 present, 0 skipped");
+        assertThat(first.summary()).as("two tags of one digest: its referrers are copied once")
+                .startsWith("Sync finished (succeeded): 2 images synced")
+                .contains("referrers: 4 copied, 4 present, 0 skipped");
         assertThat(first.stderr()).contains("3 tags of " + source.host() + "/lab/app name referrers of an image");
         for (Artifact referrer : List.of(signature, sbom, sbomSignature)) {
             assertThat(Skopeo.inspectRaw(target, "mirror/app@" + referrer.digest())).isEqualTo(referrer.manifest());
@@ -70,20 +71,20 @@ class ReferrersIT extends TwoRegistries {
         assertThat(tagSchemaIndex(target, "mirror/app", image.digest()))
                 .containsExactly(signature.digest(), sbom.digest());
         assertThat(tagSchemaIndex(target, "mirror/app", sbom.digest())).containsExactly(sbomSignature.digest());
-        assertThat(Skopeo.listTags(target, "mirror/app")).containsExactlyInAnyOrder("v1",
+        assertThat(Skopeo.listTags(target, "mirror/app")).containsExactlyInAnyOrder("v1", "latest",
                 fallbackTag(image.digest()), fallbackTag(image.digest()) + ".sig", fallbackTag(sbom.digest()));
 
         JarRun second = sync("--referrers");
         assertThat(second.summary()).as(second.toString())
-                .startsWith("Sync finished (succeeded): 0 images synced, 1 unchanged")
-                .contains("0 manifests pushed").contains("referrers: 0 copied, 4 present, 0 skipped");
+                .startsWith("Sync finished (succeeded): 0 images synced, 2 unchanged")
+                .contains("0 manifests pushed").contains("referrers: 0 copied, 8 present, 0 skipped");
 
         Artifact lateSignature = artifact(NOTATION_SIGNATURE, "a new signature of the old image", image);
         pushWithTagSchema(seeder, "lab/app", image.digest(), lateSignature);
         JarRun third = sync("--referrers");
         assertThat(third.summary()).as(third.toString())
-                .startsWith("Sync finished (succeeded): 0 images synced, 1 unchanged")
-                .contains("referrers: 1 copied, 4 present, 0 skipped");
+                .startsWith("Sync finished (succeeded): 0 images synced, 2 unchanged")
+                .contains("referrers: 1 copied, 9 present, 0 skipped");
         assertThat(tagSchemaIndex(target, "mirror/app", image.digest()))
                 .containsExactly(signature.digest(), sbom.digest(), lateSignature.digest());
         assertThat(Skopeo.inspectRaw(target, "mirror/app@" + lateSignature.digest()))
@@ -109,6 +110,7 @@ class ReferrersIT extends TwoRegistries {
             JarRun.writeInsecureAuth(work, api, target);
 
             JarRun run = sync("--referrers");
+            JarRun again = sync("--referrers");
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.summary()).startsWith("Sync finished (succeeded): 1 image synced")
@@ -116,9 +118,9 @@ class ReferrersIT extends TwoRegistries {
             assertThat(api.requests()).as("the pages of the referrers list are followed")
                     .anyMatch(request -> request.path().endsWith("/referrers/" + index.digest())
                             && "page=1".equals(request.query()));
+            assertThat(again.summary()).as(again.toString()).contains("0 manifests pushed")
+                    .contains("referrers: 0 copied, 3 present, 0 skipped");
         }
-        assertThat(Skopeo.listTags(source, "lab/multi")).as("the source kept them in its API only")
-                .containsExactly("v1");
         assertThat(tagSchemaIndex(target, "mirror/multi", index.digest()))
                 .containsExactlyInAnyOrder(sbom.digest(), signature.digest());
         assertThat(tagSchemaIndex(target, "mirror/multi", child.digest())).containsExactly(childSignature.digest());
@@ -237,6 +239,38 @@ class ReferrersIT extends TwoRegistries {
         assertThat(run.summary()).contains("4 images synced").contains("referrers: 4 copied");
         assertThat(tagSchemaIndex(target, "mirror/shared", image.digest()))
                 .containsExactlyInAnyOrderElementsOf(signatures);
+    }
+
+    /**
+     * A tag-schema index as tools leave it: an entry whose manifest is gone from the source, and one without an
+     * artifactType. Neither fails the image; both are said and counted.
+     */
+    @Test
+    void a_stale_entry_and_one_without_artifact_type_are_skipped_and_said() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 1024);
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        seeder.push("lab/stale", "v1", image);
+        Artifact deleted = artifact(SPDX, "an SBOM deleted since", image);
+        Artifact untyped = artifact(SPDX, "an SBOM listed without its type", image);
+        deleted.pushTo(seeder, "lab/stale");
+        untyped.pushTo(seeder, "lab/stale");
+        String untypedEntry = untyped.descriptor().replace(",\"artifactType\":\"" + SPDX + "\"", "");
+        seeder.pushManifest("lab/stale", fallbackTag(image.digest()), TestImages.OCI_INDEX, ("{\"schemaVersion\":2,"
+                + "\"mediaType\":\"" + TestImages.OCI_INDEX + "\",\"manifests\":[" + deleted.descriptor() + ","
+                + untypedEntry + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        seeder.deleteManifest("lab/stale", deleted.digest());
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/stale:v1: " + target.host()
+                + "/mirror/stale\n");
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun run = sync("--referrers", "--artifact-type", SPDX);
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.summary()).startsWith("Sync finished (succeeded): 1 image synced")
+                .contains("referrers: 0 copied, 0 present, 2 skipped");
+        assertThat(run.stdout()).contains("referrer " + deleted.digest() + " is listed at the source but cannot be "
+                + "read there");
+        assertThat(Skopeo.listTags(target, "mirror/stale")).containsExactly("v1");
     }
 
     @Test

@@ -84,6 +84,11 @@ public final class RegistrySeeder {
         return digest;
     }
 
+    /** {@code DELETE /v2/<repository>/manifests/<digest>} (the test registries allow deletes): 202. */
+    public void deleteManifest(String repository, String digest) {
+        send(repository, HttpRequest.newBuilder(uri("/v2/" + repository + "/manifests/" + digest)).DELETE(), 202);
+    }
+
     /** True when {@code HEAD /v2/<repository>/blobs/<digest>} answers 200. */
     public boolean blobExists(String repository, String digest) {
         return send(repository, HttpRequest.newBuilder(uri("/v2/" + repository + "/blobs/" + digest))

@@ -90,6 +90,10 @@ public final class ReferrerCopier {
             collectChildren(new ImageReference(target.repository(), null, copied), children);
             children.forEach(child -> progress.copyReferrersOf(child, 0));
         }
+        if (progress.otherTypes > 0) {
+            progress.notes.add(progress.otherTypes + (progress.otherTypes == 1 ? " referrer" : " referrers")
+                    + " of other artifact types skipped (--artifact-type)");
+        }
         return new Copied(new ReferrerCounts(progress.copied, progress.present, progress.skipped), progress.blobs,
                 progress.manifestsPushed, String.join("; ", progress.notes));
     }
@@ -128,6 +132,7 @@ public final class ReferrerCopier {
         private int copied;
         private int present;
         private int skipped;
+        private int otherTypes;
         private int manifestsPushed;
         private BlobCounts blobs = BlobCounts.NONE;
 
@@ -148,6 +153,7 @@ public final class ReferrerCopier {
                     wanted.add(referrer);
                 } else {
                     skipped++;
+                    otherTypes++;
                 }
             }
             List<Referrer> landed = new ArrayList<>();
@@ -231,6 +237,7 @@ public final class ReferrerCopier {
                 if (selection.filtersTypes() && !selection.matches(client.getManifest(source.withDigest(
                         head.digest())).artifactType().orElse(null))) {
                     skipped++;
+                    otherTypes++;
                     continue;
                 }
                 count(copier.copyOnce(from, to, head, tag));

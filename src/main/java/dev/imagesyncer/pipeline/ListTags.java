@@ -58,10 +58,12 @@ public final class ListTags extends RunStep<SyncRule> {
      */
     private static List<String> withoutReferrerTags(List<String> listed, SyncRule rule, int number) {
         List<String> images = listed.stream().filter(tag -> !REFERRER_TAG.matcher(tag).matches()).toList();
-        if (images.size() < listed.size()) {
-            LOG.info("{}: rule {} (\"{}\"): {} tags of {} name referrers of an image (sha256-<digest>[.sig|.att|.sbom]):"
+        int left = listed.size() - images.size();
+        if (left > 0) {
+            LOG.info("{}: rule {} (\"{}\"): {} of {} name{} referrers of an image (sha256-<digest>[.sig|.att|.sbom]):"
                             + " not copied as images; --referrers copies those of the images copied",
-                    rule.file(), number, rule.source(), listed.size() - images.size(), rule.repository());
+                    rule.file(), number, rule.source(), left == 1 ? "1 tag" : left + " tags", rule.repository(),
+                    left == 1 ? "s" : "");
         }
         return images;
     }

@@ -146,6 +146,7 @@ class ReferrersIT extends TwoRegistries {
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(run.summary()).contains("referrers: 1 copied, 0 present, 1 skipped");
+            assertThat(run.stdout()).contains("1 referrer of other artifact types skipped (--artifact-type)");
             assertThat(referrersApi(api, "mirror/typed", image.digest())).containsExactly(sbom.digest());
         }
         assertThat(Skopeo.listTags(target, "mirror/typed")).as("no tag-schema index where the API lists them")

@@ -72,6 +72,25 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             description = "copy only these architectures of multi-platform images (repeat, or a comma list)")
     List<String> arch = new ArrayList<>();
 
+    @Option(names = "--include-tag", paramLabel = "REGEX",
+            description = "copy only listed tags this Java regex finds a match in (repeat: any may match), for rules "
+                    + "that set no tags.include")
+    List<String> includeTags = new ArrayList<>();
+
+    @Option(names = "--exclude-tag", paramLabel = "REGEX",
+            description = "leave out listed tags this Java regex finds a match in (repeatable), for rules that set "
+                    + "no tags.exclude")
+    List<String> excludeTags = new ArrayList<>();
+
+    @Option(names = "--latest", paramLabel = "N",
+            description = "of the listed tags, copy only the N highest semantic versions, for rules that set no "
+                    + "tags.latest")
+    Integer latest;
+
+    @Option(names = "--skip-existing", description = "leave a destination tag that exists as it is, without "
+            + "reading the source for it (for registries that count pulls; tags that never move)")
+    boolean skipExisting;
+
     @Option(names = "--referrers", description = "copy each image's signatures, SBOMs and attestations too (its "
             + "referrers, theirs in turn, and cosign's sha256-<digest>.sig/.att/.sbom tags)")
     boolean referrers;
@@ -260,6 +279,16 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (referrers) {
             overrides.put("sync.referrers", "true");
         }
+        if (skipExisting) {
+            overrides.put("sync.skipExisting", "true");
+        }
+        if (!includeTags.isEmpty()) {
+            overrides.put("sync.tags.include", String.join("\n", includeTags) + "\n");
+        }
+        if (!excludeTags.isEmpty()) {
+            overrides.put("sync.tags.exclude", String.join("\n", excludeTags) + "\n");
+        }
+        put(overrides, "sync.tags.latest", latest);
         if (!artifactTypes.isEmpty()) {
             overrides.put("sync.artifactTypes", String.join(",", artifactTypes));
         }

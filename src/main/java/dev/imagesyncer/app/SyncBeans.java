@@ -1,6 +1,8 @@
 package dev.imagesyncer.app;
 
 import dev.imagesyncer.config.DefaultDestination;
+import dev.imagesyncer.config.RuleOptions;
+import dev.imagesyncer.config.TagFilter;
 import dev.imagesyncer.copy.CopyOptions;
 import dev.imagesyncer.copy.ReferrerSelection;
 import dev.imagesyncer.copy.PlatformFilter;
@@ -157,6 +159,18 @@ public final class SyncBeans implements CamelConfiguration {
         return runs;
     }
 
+    /** What the flags set for every rule that does not set it itself: tag filters, skipExisting. */
+    private static RuleOptions ruleDefaults(SyncProperties properties) {
+        List<String> include = properties.regexes("sync.tags.include");
+        List<String> exclude = properties.regexes("sync.tags.exclude");
+        long latest = properties.number("sync.tags.latest", "--latest", 0, 0);
+        TagFilter tags = new TagFilter(
+                include.isEmpty() ? null : TagFilter.patterns(include, "sync.tags.include (--include-tag)"),
+                exclude.isEmpty() ? null : TagFilter.patterns(exclude, "sync.tags.exclude (--exclude-tag)"),
+                null, latest == 0 ? null : (int) Math.min(latest, Integer.MAX_VALUE));
+        return new RuleOptions(tags, properties.bool("sync.skipExisting", "--skip-existing"), null);
+    }
+
     private RunSettings settings(SyncProperties properties, boolean service) {
         RunSettings.Inputs inputs = new RunSettings.Inputs(properties.path("sync.config.file"),
                 properties.path("sync.auth.file"), properties.path("sync.images.file"),
@@ -196,6 +210,6 @@ public final class SyncBeans implements CamelConfiguration {
                 properties.path("sync.output.failed"), format,
                 reports != null ? reports : service ? Path.of("reports") : null,
                 (int) properties.number("sync.reports.keep", "sync.reports.keep", 1, 20));
-        return new RunSettings(inputs, copy, transfers, outputs);
+        return new RunSettings(inputs, copy, transfers, outputs, ruleDefaults(properties));
     }
 }

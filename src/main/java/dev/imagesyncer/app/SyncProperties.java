@@ -42,6 +42,16 @@ final class SyncProperties {
                 : Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
+    /**
+     * Regexes: one per line when the value has several lines (the flags write them so, since a regex may hold a
+     * comma), else a comma-separated list.
+     */
+    List<String> regexes(String key) {
+        String value = properties.resolveProperty(key).orElse("");
+        return Arrays.stream(value.split(value.contains("\n") ? "\n" : ",")).map(String::trim)
+                .filter(item -> !item.isEmpty()).toList();
+    }
+
     /** {@code true} or {@code false} (false when unset). */
     boolean bool(String key, String flag) {
         String value = text(key, "false");

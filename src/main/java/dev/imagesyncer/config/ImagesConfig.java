@@ -23,6 +23,8 @@ import java.util.Set;
 public record ImagesConfig(List<SyncRule> rules) {
 
     static final String EXPECTED = "a map of source image to destination image(s)";
+    private static final List<String> LONG_FORM_KEYS = List.of("to", "tags", "skipExisting", "referrers");
+    private static final List<String> TAG_KEYS = List.of("include", "exclude", "semver", "latest");
 
     public ImagesConfig {
         rules = List.copyOf(rules);
@@ -65,6 +67,11 @@ public record ImagesConfig(List<SyncRule> rules) {
         } catch (IllegalArgumentException e) {
             throw ConfigException.atEntry(file, source, e.getMessage());
         }
+        RuleOptions options = RuleOptions.NONE;
+        if (value instanceof ObjectNode longForm) {
+            options = longFormOptions(file, source, longForm, parsed.selection());
+            value = longForm.get("to");
+        }
         Set<Destination> destinations = new LinkedHashSet<>();
         for (String written : destinationTexts(file, source, value)) {
             Destination destination = written.isEmpty()
@@ -77,7 +84,100 @@ public record ImagesConfig(List<SyncRule> rules) {
             }
             destinations.add(destination);
         }
-        return new SyncRule(file, source, parsed.repository(), parsed.selection(), List.copyOf(destinations));
+        return new SyncRule(file, source, parsed.repository(), parsed.selection(), List.copyOf(destinations),
+                options);
+    }
+
+    /**
+     * The long form of a rule: {@code to} (a destination or a list), {@code tags} ({@code include},
+     * {@code exclude}, {@code semver}, {@code latest}), {@code skipExisting}, {@code referrers}.
+     */
+    private static RuleOptions longFormOptions(String file, String source, ObjectNode rule, Selection selection) {
+        for (String key : rule.properties().stream().map(Map.Entry::getKey).toList()) {
+            if (!LONG_FORM_KEYS.contains(key)) {
+                throw ConfigException.atEntry(file, source, "unknown key \"" + key + "\" (a rule's keys are "
+                        + String.join(", ", LONG_FORM_KEYS) + ")");
+            }
+        }
+        if (!rule.has("to")) {
+            throw ConfigException.atEntry(file, source, "a rule written as a map needs \"to\": its destination(s)");
+        }
+        TagFilter tags = TagFilter.NONE;
+        JsonNode tagsNode = rule.get("tags");
+        if (tagsNode != null && !tagsNode.isNull()) {
+            if (!selection.needsTagListing()) {
+                throw ConfigException.atEntry(file, source, "\"tags\" filters the tags a registry lists; a tag list "
+                        + "or a digest is copied as written: leave \"tags\" out, or name the repository alone");
+            }
+            tags = tagFilter(file, source, tagsNode);
+        }
+        return new RuleOptions(tags, bool(file, source, rule, "skipExisting"), bool(file, source, rule, "referrers"));
+    }
+
+    private static TagFilter tagFilter(String file, String source, JsonNode node) {
+        if (!(node instanceof ObjectNode tags)) {
+            throw ConfigException.atEntry(file, source, "\"tags\" must be a map of include, exclude, semver, latest, "
+                    + "found " + Nodes.describe(node));
+        }
+        for (String key : tags.properties().stream().map(Map.Entry::getKey).toList()) {
+            if (!TAG_KEYS.contains(key)) {
+                throw ConfigException.atEntry(file, source, "unknown key \"tags." + key + "\" (expected "
+                        + String.join(", ", TAG_KEYS) + ")");
+            }
+        }
+        JsonNode latest = tags.get("latest");
+        if (latest != null && !latest.isNull() && !latest.canConvertToInt()) {
+            throw ConfigException.atEntry(file, source, "\"tags.latest\" must be a whole number, found "
+                    + Nodes.describe(latest));
+        }
+        JsonNode semver = tags.get("semver");
+        if (semver != null && !semver.isNull() && !semver.isTextual()) {
+            throw ConfigException.atEntry(file, source, "\"tags.semver\" must be a string such as '>=1.2.0 <2', "
+                    + "found " + Nodes.describe(semver));
+        }
+        try {
+            return new TagFilter(regexes(file, source, tags, "include"), regexes(file, source, tags, "exclude"),
+                    semver == null || semver.isNull() ? null : semver.textValue(),
+                    latest == null || latest.isNull() ? null : latest.intValue());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.atEntry(file, source, "tags." + e.getMessage());
+        }
+    }
+
+    /** A regex or a list of them, compiled; null when the key is absent. */
+    private static List<java.util.regex.Pattern> regexes(String file, String source, ObjectNode tags, String key) {
+        JsonNode node = tags.get(key);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        if (node.isTextual()) {
+            texts.add(node.textValue());
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!item.isTextual()) {
+                    throw ConfigException.atEntry(file, source, "\"tags." + key + "\" must hold regexes (strings), "
+                            + "found " + Nodes.describe(item));
+                }
+                texts.add(item.textValue());
+            }
+        } else {
+            throw ConfigException.atEntry(file, source, "\"tags." + key + "\" must be a regex or a list of them, "
+                    + "found " + Nodes.describe(node));
+        }
+        return TagFilter.patterns(texts, key);
+    }
+
+    private static Boolean bool(String file, String source, ObjectNode rule, String key) {
+        JsonNode node = rule.get(key);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw ConfigException.atEntry(file, source, "\"" + key + "\" must be true or false, found "
+                    + Nodes.describe(node));
+        }
+        return node.booleanValue();
     }
 
     /** A string, or a list of strings; null (YAML {@code src:} with nothing after it) is {@code ""}. */

@@ -18,9 +18,16 @@ import java.util.Set;
  * @param repository   the source repository
  * @param selection    which tags (or the digest) of it
  * @param destinations where to, without repeats, never empty
+ * @param options      what its long form sets (tag filters, skipExisting, referrers)
  */
 public record SyncRule(String file, String source, Repository repository, Selection selection,
-                       List<Destination> destinations) {
+                       List<Destination> destinations, RuleOptions options) {
+
+    /** A rule in the short form: nothing of its own. */
+    public SyncRule(String file, String source, Repository repository, Selection selection,
+                    List<Destination> destinations) {
+        this(file, source, repository, selection, destinations, RuleOptions.NONE);
+    }
 
     public SyncRule {
         Objects.requireNonNull(file, "file");
@@ -28,6 +35,7 @@ public record SyncRule(String file, String source, Repository repository, Select
         Objects.requireNonNull(repository, "repository");
         Objects.requireNonNull(selection, "selection");
         destinations = List.copyOf(destinations);
+        options = options == null ? RuleOptions.NONE : options;
         if (destinations.isEmpty()) {
             throw new IllegalArgumentException("a rule needs a destination");
         }
@@ -41,6 +49,20 @@ public record SyncRule(String file, String source, Repository repository, Select
     /** See {@link Selection#select(List)}. */
     public List<String> selectTags(List<String> listed) {
         return selection.select(listed);
+    }
+
+    /**
+     * The listed tags the rule copies: {@link #selectTags(List)}, then the rule's tag filter, its unset fields
+     * taken from {@code defaults} (the flags). Explicit tag lists and digests are never filtered.
+     */
+    public List<String> selectTags(List<String> listed, TagFilter defaults) {
+        List<String> selected = selection.select(listed);
+        return needsTagListing() ? tagFilter(defaults).apply(selected) : selected;
+    }
+
+    /** The tag filter that applies: the rule's, its unset fields from {@code defaults}. */
+    public TagFilter tagFilter(TagFilter defaults) {
+        return options.tags().withDefaults(defaults);
     }
 
     /** The destinations as they would be written in an images file, for reports. */

@@ -40,7 +40,8 @@ public record CopyPlan(ImageReference source, ImageReference target, Digest dige
         }
     }
 
-    static CopyPlan nothingToPush(ImageReference source, ImageReference target, Digest digest, String outcome,
+    /** A plan that pushes nothing: {@code outcome} (unchanged or filtered) says why, with {@code note}. */
+    public static CopyPlan nothingToPush(ImageReference source, ImageReference target, Digest digest, String outcome,
                                   String note) {
         return new CopyPlan(source, target, digest, outcome, note, null, List.of(), List.of(), List.of(),
                 BlobCounts.NONE);

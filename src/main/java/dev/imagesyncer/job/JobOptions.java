@@ -1,5 +1,6 @@
 package dev.imagesyncer.job;
 
+import dev.imagesyncer.config.RuleOptions;
 import dev.imagesyncer.copy.CopyOptions;
 import dev.imagesyncer.copy.PlatformFilter;
 import dev.imagesyncer.copy.ReferrerSelection;
@@ -14,11 +15,19 @@ import java.util.List;
  * @param arch          architecture patterns of {@code --arch}, empty for all
  * @param referrers     copy the image's referrers too ({@code --referrers})
  * @param artifactTypes only referrers of these artifact types ({@code --artifact-type}), empty for all
+ * @param skipExisting  a destination tag that exists is left as it is, and the source not read for it
+ *                      ({@code --skip-existing}, {@code skipExisting:})
  */
 public record JobOptions(boolean force, List<String> os, List<String> arch, boolean referrers,
-                         List<String> artifactTypes) {
+                         List<String> artifactTypes, boolean skipExisting) {
 
-    public static final JobOptions DEFAULT = new JobOptions(false, List.of(), List.of(), false, List.of());
+    public static final JobOptions DEFAULT = new JobOptions(false, List.of(), List.of(), false, List.of(), false);
+
+    /** Options without skipExisting. */
+    public JobOptions(boolean force, List<String> os, List<String> arch, boolean referrers,
+                      List<String> artifactTypes) {
+        this(force, os, arch, referrers, artifactTypes, false);
+    }
 
     public JobOptions {
         os = os == null ? List.of() : List.copyOf(os);
@@ -27,8 +36,19 @@ public record JobOptions(boolean force, List<String> os, List<String> arch, bool
     }
 
     public static JobOptions of(CopyOptions options) {
-        return new JobOptions(options.force(), options.platforms().osPatterns(), options.platforms().archPatterns(),
-                options.referrers().enabled(), options.referrers().artifactTypes());
+        return of(options, RuleOptions.NONE, RuleOptions.NONE);
+    }
+
+    /**
+     * The options of the images of one rule: {@code copy} (the flags), with what the rule sets for itself and,
+     * where it does not, what the flags set for every rule ({@code defaults}).
+     */
+    public static JobOptions of(CopyOptions copy, RuleOptions rule, RuleOptions defaults) {
+        boolean referrers = rule.referrers() != null ? rule.referrers() : copy.referrers().enabled();
+        boolean skipExisting = rule.skipExisting() != null ? rule.skipExisting()
+                : Boolean.TRUE.equals(defaults.skipExisting());
+        return new JobOptions(copy.force(), copy.platforms().osPatterns(), copy.platforms().archPatterns(),
+                referrers, copy.referrers().artifactTypes(), skipExisting);
     }
 
     /** The options as the copier takes them. */

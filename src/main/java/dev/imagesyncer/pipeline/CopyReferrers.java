@@ -24,7 +24,7 @@ public final class CopyReferrers extends RunStep<CopyResult> {
         CopyJob job = exchange.getProperty(PlanCopy.JOB, CopyJob.class);
         ReferrerSelection selection = job == null ? ReferrerSelection.NONE
                 : job.options().toCopyOptions().referrers();
-        if (!selection.enabled() || CopyResult.FILTERED.equals(result.outcome())) {
+        if (!selection.enabled() || CopyResult.FILTERED.equals(result.outcome()) || job.existing() != null) {
             return result;
         }
         return result.withReferrers(run.referrers().copy(job.sourceReference(), job.sourceHead(), result.target(),

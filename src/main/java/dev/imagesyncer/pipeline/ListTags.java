@@ -2,6 +2,7 @@ package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.config.ImageCopyJob;
 import dev.imagesyncer.config.SyncRule;
+import dev.imagesyncer.config.TagFilter;
 import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.job.JobOptions;
 import org.apache.camel.Exchange;
@@ -34,18 +35,25 @@ public final class ListTags extends RunStep<SyncRule> {
     protected Object apply(SyncRule rule, RunContext run, Exchange exchange) {
         int number = run.config().images().rules().indexOf(rule) + 1;
         List<String> tags = List.of();
-        JobOptions options = JobOptions.of(run.settings().copy());
+        JobOptions options = JobOptions.of(run.settings().copy(), rule.options(), run.settings().rules());
         if (rule.needsTagListing()) {
             List<String> listed = run.client().listTags(rule.repository());
             if (options.referrers()) {
                 listed = withoutReferrerTags(listed, rule, number);
             }
-            tags = rule.selectTags(listed);
+            TagFilter filter = rule.tagFilter(run.settings().rules().tags());
+            List<String> matching = rule.selectTags(listed);
+            tags = rule.selectTags(listed, run.settings().rules().tags());
+            if (tags.size() < matching.size()) {
+                LOG.info("{}: rule {} (\"{}\"): {} of {} tags kept by the tag filter ({}), {} filtered out",
+                        rule.file(), number, rule.source(), tags.size(), matching.size(), filter,
+                        matching.size() - tags.size());
+            }
             if (tags.isEmpty()) {
                 LOG.warn("{}: rule {} (\"{}\") selects no tag: {}; nothing to copy", rule.file(), number,
                         rule.source(), listed.isEmpty() ? rule.repository() + " has no tags"
                                 : "none of the " + listed.size() + " tags of " + rule.repository() + " are "
-                                + rule.selection());
+                                + rule.selection() + (filter.isEmpty() ? "" : " and kept by " + filter));
             }
         }
         return rule.pairs(tags).stream().map(pair -> toJob(run.id(), number, pair, options)).toList();

@@ -1,6 +1,7 @@
 package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.copy.CopyPlan;
+import dev.imagesyncer.copy.CopyResult;
 import dev.imagesyncer.job.CopyJob;
 import org.apache.camel.Exchange;
 
@@ -31,6 +32,11 @@ public final class PlanCopy extends RunStep<CopyJob> {
             exchange.setProperty(JOB, job);
             run.tally().started(exchange.getMessage().getHeader(Headers.SOURCE, String.class),
                     exchange.getMessage().getHeader(Headers.DESTINATION, String.class));
+        }
+        if (job.existing() != null) {
+            return CopyPlan.nothingToPush(job.sourceReference(), job.destinationTagged(), job.existing().digest(),
+                    CopyResult.UNCHANGED, "the destination has the tag; left as it is, the source not read "
+                            + "(skipExisting)");
         }
         return run.copier().plan(job.sourceReference(), job.sourceHead(), job.destinationReference(),
                 job.options().toCopyOptions());

@@ -1,6 +1,7 @@
 package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.config.DefaultDestination;
+import dev.imagesyncer.config.RuleOptions;
 import dev.imagesyncer.copy.CopyOptions;
 
 import java.nio.file.Path;
@@ -16,10 +17,14 @@ import java.util.Objects;
  * @param copy      how images are copied ({@code --force}, {@code --os}, {@code --arch})
  * @param transfers how registries are talked to
  * @param outputs   where results are written
+ * @param rules     what the flags set for every rule that does not set it itself ({@code --include-tag},
+ *                  {@code --exclude-tag}, {@code --latest}, {@code --skip-existing})
  */
-public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, Outputs outputs) {
+public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, Outputs outputs,
+                          RuleOptions rules) {
 
     public RunSettings {
+        rules = rules == null ? RuleOptions.NONE : rules;
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(copy, "copy");
         Objects.requireNonNull(transfers, "transfers");

@@ -225,7 +225,10 @@ class ImagesConfigTest {
     void a_destination_must_be_a_string_or_a_list_of_strings() {
         assertThatThrownBy(() -> fromYaml("quay.io/app: 42\n"))
                 .hasMessage("images.yaml: \"quay.io/app\": destination must be a string or a list of strings, found a number");
-        assertThatThrownBy(() -> fromYaml("quay.io/app: {quay.io/dst: x}\n"))
+        assertThatThrownBy(() -> fromYaml("quay.io/app: {quay.io/dst: x}\n")).as("a map is the long form")
+                .hasMessage("images.yaml: \"quay.io/app\": unknown key \"quay.io/dst\" (a rule's keys are to, tags, "
+                        + "skipExisting, referrers)");
+        assertThatThrownBy(() -> fromYaml("quay.io/app: {to: {quay.io/dst: x}}\n"))
                 .hasMessage("images.yaml: \"quay.io/app\": destination must be a string or a list of strings, found a map");
         assertThatThrownBy(() -> fromYaml("quay.io/app: [quay.io/dst, true]\n"))
                 .hasMessage("images.yaml: \"quay.io/app\": destination 2 of the list must be a string, found a boolean");
@@ -366,5 +369,47 @@ class ImagesConfigTest {
 
     static Destination dest(String repository, String... tags) {
         return new Destination(ImageReference.parse(repository).repository(), List.of(tags), null);
+    }
+
+    @Test
+    void the_long_form_sets_destinations_tag_filters_skip_existing_and_referrers() {
+        Path file = write(dir, "images.yaml", """
+                quay.io/coreos/etcd:
+                  to: [harbor.lab/mirror/etcd, registry.lab:5000/etcd]
+                  tags:
+                    include: ['^v3\\.', '^latest$']
+                    exclude: -rc
+                    semver: '>=3.4.0 <4'
+                    latest: 5
+                  skipExisting: true
+                  referrers: false
+                quay.io/coreos/etcd:v3.5.0: harbor.lab/mirror/pinned
+                """);
+
+        List<SyncRule> rules = ImagesConfig.load(file, Map.of(), NO_DEFAULTS).rules();
+
+        assertThat(rules.get(0).destinationNames()).containsExactly("harbor.lab/mirror/etcd", "registry.lab:5000/etcd");
+        assertThat(rules.get(0).options()).isEqualTo(new RuleOptions(new TagFilter(
+                TagFilter.patterns(List.of("^v3\\.", "^latest$"), "include"), TagFilter.patterns(List.of("-rc"),
+                "exclude"), ">=3.4.0 <4", 5), true, false));
+        assertThat(rules.get(1).options()).isEqualTo(RuleOptions.NONE);
+    }
+
+    @Test
+    void a_long_form_that_cannot_work_is_one_line_naming_the_file_entry_and_key() {
+        assertThatThrownBy(() -> ImagesConfig.load(write(dir, "a.yaml", "quay.io/app:\n  dest: harbor.lab/app\n"),
+                Map.of(), NO_DEFAULTS)).hasMessageContaining("\"quay.io/app\": unknown key \"dest\" (a rule's keys "
+                + "are to, tags, skipExisting, referrers)");
+        assertThatThrownBy(() -> ImagesConfig.load(write(dir, "b.yaml", "quay.io/app:\n  tags: {latest: 2}\n"),
+                Map.of(), NO_DEFAULTS)).hasMessageContaining("needs \"to\"");
+        assertThatThrownBy(() -> ImagesConfig.load(write(dir, "c.yaml",
+                "quay.io/app:v1,v2:\n  to: harbor.lab/app\n  tags: {exclude: x}\n"), Map.of(), NO_DEFAULTS))
+                .hasMessageContaining("a tag list or a digest is copied as written");
+        assertThatThrownBy(() -> ImagesConfig.load(write(dir, "d.yaml",
+                "quay.io/app:\n  to: harbor.lab/app\n  tags: {semver: 'soon'}\n"), Map.of(), NO_DEFAULTS))
+                .hasMessageContaining("tags.semver: 'soon' is not a version range");
+        assertThatThrownBy(() -> ImagesConfig.load(write(dir, "e.yaml",
+                "quay.io/app:\n  to: harbor.lab/app\n  skipExisting: yes please\n"), Map.of(), NO_DEFAULTS))
+                .hasMessageContaining("\"skipExisting\" must be true or false");
     }
 }

@@ -1,5 +1,7 @@
 package dev.imagesyncer.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.config.ConfigException;
 import dev.imagesyncer.report.RunSummary;
 import picocli.CommandLine;
@@ -71,6 +73,14 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "ARCH[:VARIANT]",
             description = "copy only these architectures of multi-platform images (repeat, or a comma list)")
     List<String> arch = new ArrayList<>();
+
+    @Option(names = "--src", paramLabel = "REF",
+            description = "a source, as the images file writes it (repo, repo:tag,tag, repo:/regex/, repo@digest), "
+                    + "instead of --images; each --src goes with the --dest at the same place")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = "--dest", paramLabel = "REF", description = "the destination of the --src at the same place")
+    List<String> destinations = new ArrayList<>();
 
     @Option(names = "--include-tag", paramLabel = "REGEX",
             description = "copy only listed tags this Java regex finds a match in (repeat: any may match), for rules "
@@ -184,6 +194,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (configFile != null && (authFile != null || imagesFile != null)) {
             err.println("warning: --config is given, so --auth and --images are ignored");
         }
+        if (sources.size() != destinations.size()) {
+            return error(err, "--src and --dest go in pairs: " + sources.size() + " --src, " + destinations.size()
+                    + " --dest", null, USAGE_ERROR);
+        }
         if (propertiesFile != null && !Files.isRegularFile(propertiesFile)) {
             return error(err, "--properties: no such file: " + propertiesFile, null, USAGE_ERROR);
         }
@@ -289,6 +303,9 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             overrides.put("sync.tags.exclude", String.join("\n", excludeTags) + "\n");
         }
         put(overrides, "sync.tags.latest", latest);
+        if (!sources.isEmpty()) {
+            overrides.put("sync.images.inline", inlineImages());
+        }
         if (!artifactTypes.isEmpty()) {
             overrides.put("sync.artifactTypes", String.join(",", artifactTypes));
         }
@@ -302,6 +319,19 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             overrides.put("sync.caFiles", String.join(",", caFiles.stream().map(Object::toString).toList()));
         }
         return overrides;
+    }
+
+    /** The {@code --src}/{@code --dest} pairs as an images map in JSON: a source given twice gets both. */
+    private String inlineImages() {
+        Map<String, List<String>> images = new LinkedHashMap<>();
+        for (int i = 0; i < sources.size(); i++) {
+            images.computeIfAbsent(sources.get(i), source -> new ArrayList<>()).add(destinations.get(i));
+        }
+        try {
+            return new ObjectMapper().writeValueAsString(images);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("--src/--dest as JSON", e);
+        }
     }
 
     private static void put(Map<String, String> overrides, String key, Object value) {

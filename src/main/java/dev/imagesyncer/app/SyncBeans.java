@@ -176,7 +176,7 @@ public final class SyncBeans implements CamelConfiguration {
                 properties.path("sync.auth.file"), properties.path("sync.images.file"),
                 DefaultDestination.resolve(properties.text("sync.registry"), properties.text("sync.namespace"),
                         environment),
-                environment);
+                environment, properties.text("sync.images.inline"));
         properties.number("sync.retries.multiplier", "sync.retries.multiplier", 1, 2);
         properties.number("sync.retries.maxDelay", "milliseconds", 0, 60000);
         List<String> artifactTypes = properties.list("sync.artifactTypes");

@@ -35,7 +35,7 @@ public record SyncConfig(AuthConfig auth, ImagesConfig images) {
             return loadLegacy(configFile, env, defaults);
         }
         if (imagesFile == null) {
-            throw new ConfigException("neither --config nor --images is given");
+            throw new ConfigException("neither --images, --src/--dest nor --config is given");
         }
         AuthConfig auth = authFile == null ? AuthConfig.empty() : AuthConfig.load(authFile, env);
         return new SyncConfig(auth, ImagesConfig.load(imagesFile, env, defaults));

@@ -287,11 +287,14 @@ public final class ActiveRuns {
     }
 
     private SyncConfig configWithImages(Object images) {
-        String source = "the images sent to direct:sync";
+        return withImages(settings.inputs(), images, "the images sent to direct:sync");
+    }
+
+    /** The auth file of {@code inputs} and {@code images} (a map, or its JSON or YAML text) from {@code source}. */
+    private static SyncConfig withImages(RunSettings.Inputs inputs, Object images, String source) {
         JsonNode tree = images instanceof String text
                 ? ConfigFormat.sniff(text).parse(text, source)
                 : JSON.valueToTree(images);
-        RunSettings.Inputs inputs = settings.inputs();
         AuthConfig auth = inputs.authFile() != null
                 ? AuthConfig.load(inputs.authFile(), inputs.environment())
                 : AuthConfig.empty();
@@ -305,6 +308,13 @@ public final class ActiveRuns {
      */
     public static SyncConfig loadConfig(RunSettings settings) {
         RunSettings.Inputs inputs = settings.inputs();
+        if (inputs.inlineImages() != null) {
+            if (inputs.configFile() != null || inputs.imagesFile() != null) {
+                throw new ConfigException("--src/--dest and " + (inputs.configFile() != null ? "--config" : "--images")
+                        + " are both given: use one of them");
+            }
+            return withImages(inputs, inputs.inlineImages(), "--src/--dest");
+        }
         return SyncConfig.load(inputs.configFile(), inputs.authFile(), inputs.imagesFile(), inputs.environment(),
                 inputs.defaults());
     }

@@ -37,11 +37,18 @@ public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, 
      * @param imagesFile  the images file ({@code --images}), or null (then only images sent to direct:sync)
      * @param defaults    the registry and namespace of destinations given as {@code ""}
      * @param environment the variables {@code ${VAR}} in the files expand from
+     * @param inlineImages an images map as JSON given instead of a file ({@code --src}/{@code --dest}), or null
      */
     public record Inputs(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
-                         Map<String, String> environment) {
+                         Map<String, String> environment, String inlineImages) {
         public Inputs {
             environment = Map.copyOf(environment);
+        }
+
+        /** Inputs without inline images. */
+        public Inputs(Path configFile, Path authFile, Path imagesFile, DefaultDestination defaults,
+                      Map<String, String> environment) {
+            this(configFile, authFile, imagesFile, defaults, environment, null);
         }
     }
 

@@ -103,6 +103,27 @@ class SelectionIT extends TwoRegistries {
         }
     }
 
+    /** For CI jobs: one-off copies on the command line, without an images file (the auth file marks plain http). */
+    @Test
+    void src_and_dest_copy_without_an_images_file_and_go_in_pairs() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 256);
+        RegistrySeeder.of(source).pushTags("lab/oneoff", image, List.of("v1.0", "v1.1", "v2.0"));
+        RegistrySeeder.of(source).push("lab/other", "1", TestImages.ociManifest(1, 256));
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--src", source.host() + "/lab/oneoff:/^v1\\./", "--dest",
+                target.host() + "/mirror/oneoff", "--src", source.host() + "/lab/other:1", "--dest",
+                target.host() + "/mirror/other");
+        JarRun unpaired = JarRun.in(work, Map.of(), "--src", source.host() + "/lab/oneoff");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.summary()).startsWith("Sync finished (succeeded): 3 images synced");
+        assertThat(Skopeo.listTags(target, "mirror/oneoff")).containsExactlyInAnyOrder("v1.0", "v1.1");
+        assertThat(Skopeo.listTags(target, "mirror/other")).containsExactly("1");
+        assertThat(unpaired.exitCode()).isEqualTo(2);
+        assertThat(unpaired.stderr()).contains("--src and --dest go in pairs: 1 --src, 0 --dest");
+    }
+
     private static List<String> sixtyTags() {
         List<String> tags = new ArrayList<>();
         for (int minor = 3; minor <= 6; minor++) {

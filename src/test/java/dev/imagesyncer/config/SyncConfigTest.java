@@ -138,7 +138,7 @@ class SyncConfigTest {
 
         assertThatThrownBy(() -> SyncConfig.load(null, auth, null, Map.of(), DefaultDestination.none()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("neither --config nor --images is given");
+                .hasMessage("neither --images, --src/--dest nor --config is given");
     }
 
     @Test

@@ -23,7 +23,8 @@ import java.util.Set;
 public record ImagesConfig(List<SyncRule> rules) {
 
     static final String EXPECTED = "a map of source image to destination image(s)";
-    private static final List<String> LONG_FORM_KEYS = List.of("to", "tags", "skipExisting", "referrers");
+    private static final List<String> LONG_FORM_KEYS = List.of("to", "tags", "repositories", "skipExisting",
+            "referrers");
     private static final List<String> TAG_KEYS = List.of("include", "exclude", "semver", "latest");
 
     public ImagesConfig {
@@ -62,15 +63,28 @@ public record ImagesConfig(List<SyncRule> rules) {
     private static SyncRule rule(String file, String source, JsonNode value, EnvironmentExpander expander,
                                  DefaultDestination defaults) {
         RuleParser.Source parsed;
+        Namespace namespace;
         try {
-            parsed = RuleParser.source(source);
+            namespace = RuleParser.namespace(source);
+            parsed = namespace == null ? RuleParser.source(source) : null;
         } catch (IllegalArgumentException e) {
             throw ConfigException.atEntry(file, source, e.getMessage());
         }
+        Selection selection = namespace == null ? parsed.selection() : Selection.allTags();
         RuleOptions options = RuleOptions.NONE;
         if (value instanceof ObjectNode longForm) {
-            options = longFormOptions(file, source, longForm, parsed.selection());
+            options = longFormOptions(file, source, longForm, selection);
+            if (longForm.has("repositories")) {
+                if (namespace == null) {
+                    throw ConfigException.atEntry(file, source, "\"repositories\" chooses among the repositories of a "
+                            + "namespace (REG/ns/*, REG/ns/**); this source is one repository");
+                }
+                namespace = withRepositories(file, source, namespace, longForm.get("repositories"));
+            }
             value = longForm.get("to");
+        }
+        if (namespace != null) {
+            return namespaceRule(file, source, namespace, value, expander, options);
         }
         Set<Destination> destinations = new LinkedHashSet<>();
         for (String written : destinationTexts(file, source, value)) {
@@ -86,6 +100,46 @@ public record ImagesConfig(List<SyncRule> rules) {
         }
         return new SyncRule(file, source, parsed.repository(), parsed.selection(), List.copyOf(destinations),
                 options);
+    }
+
+    /** A namespace's rule: its destinations are prefixes, under which each repository keeps its path. */
+    private static SyncRule namespaceRule(String file, String source, Namespace namespace, JsonNode value,
+                                          EnvironmentExpander expander, RuleOptions options) {
+        Set<Destination> prefixes = new LinkedHashSet<>();
+        for (String written : destinationTexts(file, source, value)) {
+            if (written.isEmpty()) {
+                throw ConfigException.atEntry(file, source, "a namespace needs its destination prefix written out "
+                        + "(REG/prefix): \"\" names one repository");
+            }
+            Destination destination = destination(file, source, written, expander);
+            if (!destination.keepsSourceTags() || destination.digest() != null) {
+                throw ConfigException.atDestination(file, source, written, "a namespace's destination is a prefix "
+                        + "(REG/path) under which each repository keeps its path: no tag or digest");
+            }
+            prefixes.add(destination);
+        }
+        return new SyncRule(file, source, null, Selection.allTags(), List.copyOf(prefixes), options, namespace);
+    }
+
+    /** {@code repositories: {include: [...], exclude: [...]}}: regexes on the path below the namespace's prefix. */
+    private static Namespace withRepositories(String file, String source, Namespace namespace, JsonNode node) {
+        if (!(node instanceof ObjectNode repositories)) {
+            throw ConfigException.atEntry(file, source, "\"repositories\" must be a map of include, exclude, found "
+                    + Nodes.describe(node));
+        }
+        for (String key : repositories.properties().stream().map(Map.Entry::getKey).toList()) {
+            if (!key.equals("include") && !key.equals("exclude")) {
+                throw ConfigException.atEntry(file, source, "unknown key \"repositories." + key
+                        + "\" (expected include, exclude)");
+            }
+        }
+        try {
+            List<java.util.regex.Pattern> include = regexes(file, source, repositories, "repositories", "include");
+            List<java.util.regex.Pattern> exclude = regexes(file, source, repositories, "repositories", "exclude");
+            return namespace.withRepositories(include, exclude);
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.atEntry(file, source, "repositories." + e.getMessage());
+        }
     }
 
     /**
@@ -136,7 +190,8 @@ public record ImagesConfig(List<SyncRule> rules) {
                     + "found " + Nodes.describe(semver));
         }
         try {
-            return new TagFilter(regexes(file, source, tags, "include"), regexes(file, source, tags, "exclude"),
+            return new TagFilter(regexes(file, source, tags, "tags", "include"),
+                    regexes(file, source, tags, "tags", "exclude"),
                     semver == null || semver.isNull() ? null : semver.textValue(),
                     latest == null || latest.isNull() ? null : latest.intValue());
         } catch (IllegalArgumentException e) {
@@ -145,8 +200,10 @@ public record ImagesConfig(List<SyncRule> rules) {
     }
 
     /** A regex or a list of them, compiled; null when the key is absent. */
-    private static List<java.util.regex.Pattern> regexes(String file, String source, ObjectNode tags, String key) {
-        JsonNode node = tags.get(key);
+    private static List<java.util.regex.Pattern> regexes(String file, String source, ObjectNode section,
+                                                         String sectionName, String key) {
+        String field = sectionName + "." + key;
+        JsonNode node = section.get(key);
         if (node == null || node.isNull()) {
             return null;
         }
@@ -156,13 +213,13 @@ public record ImagesConfig(List<SyncRule> rules) {
         } else if (node.isArray()) {
             for (JsonNode item : node) {
                 if (!item.isTextual()) {
-                    throw ConfigException.atEntry(file, source, "\"tags." + key + "\" must hold regexes (strings), "
+                    throw ConfigException.atEntry(file, source, "\"" + field + "\" must hold regexes (strings), "
                             + "found " + Nodes.describe(item));
                 }
                 texts.add(item.textValue());
             }
         } else {
-            throw ConfigException.atEntry(file, source, "\"tags." + key + "\" must be a regex or a list of them, "
+            throw ConfigException.atEntry(file, source, "\"" + field + "\" must be a regex or a list of them, "
                     + "found " + Nodes.describe(node));
         }
         return TagFilter.patterns(texts, key);

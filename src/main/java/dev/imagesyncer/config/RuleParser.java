@@ -24,6 +24,30 @@ final class RuleParser {
     }
 
     /**
+     * A namespace source, {@code REG/ns/*}, {@code REG/ns/**} or {@code REG/**}; null for any other source.
+     */
+    static Namespace namespace(String text) {
+        String trimmed = text.strip();
+        boolean recursive = trimmed.endsWith("/**");
+        if (!recursive && !trimmed.endsWith("/*")) {
+            if (trimmed.contains("/*")) {
+                throw new IllegalArgumentException("a namespace (REG/ns/* or REG/ns/**) names repositories, not tags: "
+                        + "choose tags with the long form's \"tags\"");
+            }
+            return null;
+        }
+        String base = trimmed.substring(0, trimmed.length() - (recursive ? 3 : 2));
+        int slash = base.indexOf('/');
+        String registry = slash < 0 ? base : base.substring(0, slash);
+        String prefix = slash < 0 ? "" : base.substring(slash + 1);
+        if (!(registry.contains(".") || registry.contains(":") || registry.equals("localhost"))) {
+            throw new IllegalArgumentException("a namespace starts with its registry host (REG/ns/*, REG/**)");
+        }
+        Repository checked = new Repository(Repository.normaliseRegistry(registry), prefix.isEmpty() ? "x" : prefix);
+        return new Namespace(checked.registry(), prefix, recursive, List.of(), List.of());
+    }
+
+    /**
      * {@code repo}, {@code repo:t1,t2,...}, {@code repo:/regex/}, {@code repo@sha256:...} or
      * {@code repo:tag@sha256:...} (the digest decides).
      */

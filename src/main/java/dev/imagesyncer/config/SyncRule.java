@@ -19,26 +19,54 @@ import java.util.Set;
  * @param selection    which tags (or the digest) of it
  * @param destinations where to, without repeats, never empty
  * @param options      what its long form sets (tag filters, skipExisting, referrers)
+ * @param namespace    for a namespace source ({@code REG/ns/*}, {@code REG/ns/**}): the repositories it names, and
+ *                     then {@code repository} is null and the destinations are prefixes; null otherwise
  */
 public record SyncRule(String file, String source, Repository repository, Selection selection,
-                       List<Destination> destinations, RuleOptions options) {
+                       List<Destination> destinations, RuleOptions options, Namespace namespace) {
 
     /** A rule in the short form: nothing of its own. */
     public SyncRule(String file, String source, Repository repository, Selection selection,
                     List<Destination> destinations) {
-        this(file, source, repository, selection, destinations, RuleOptions.NONE);
+        this(file, source, repository, selection, destinations, RuleOptions.NONE, null);
+    }
+
+    /** A rule for one repository. */
+    public SyncRule(String file, String source, Repository repository, Selection selection,
+                    List<Destination> destinations, RuleOptions options) {
+        this(file, source, repository, selection, destinations, options, null);
     }
 
     public SyncRule {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(repository, "repository");
+        if ((repository == null) == (namespace == null)) {
+            throw new IllegalArgumentException("a rule names a repository or a namespace");
+        }
         Objects.requireNonNull(selection, "selection");
         destinations = List.copyOf(destinations);
         options = options == null ? RuleOptions.NONE : options;
         if (destinations.isEmpty()) {
             throw new IllegalArgumentException("a rule needs a destination");
         }
+    }
+
+    /**
+     * The rule of a namespace source for one repository the catalog listed under it ({@code path}; see
+     * {@link Namespace#below}): every tag (filtered as the rule says), each destination prefix followed by the
+     * path below the namespace's prefix.
+     *
+     * @throws IllegalStateException for a rule that is not a namespace's
+     */
+    public SyncRule inRepository(String path) {
+        if (namespace == null) {
+            throw new IllegalStateException(source + " is not a namespace");
+        }
+        String below = namespace.below(path);
+        List<Destination> targets = destinations.stream().map(prefix -> new Destination(new Repository(
+                prefix.repository().registry(), prefix.repository().path() + "/" + below), List.of(), null)).toList();
+        return new SyncRule(file, source, new Repository(namespace.registry(), path), Selection.allTags(), targets,
+                options, null);
     }
 
     /** True for {@code repo} and {@code repo:/regex/}: the tags are known only after listing the repository. */
@@ -136,6 +164,7 @@ public record SyncRule(String file, String source, Repository repository, Select
 
     @Override
     public String toString() {
-        return source + " (" + repository + ", " + selection + ") -> " + destinations;
+        return source + " (" + (namespace != null ? namespace : repository) + ", " + selection + ") -> "
+                + destinations;
     }
 }

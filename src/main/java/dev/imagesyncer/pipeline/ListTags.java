@@ -1,6 +1,7 @@
 package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.config.ImageCopyJob;
+import dev.imagesyncer.config.Namespace;
 import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.config.TagFilter;
 import dev.imagesyncer.job.ImageJob;
@@ -9,6 +10,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,9 @@ import java.util.regex.Pattern;
  * The {@code list-tags} step: one rule of the images file (body {@link SyncRule}) becomes the images it names
  * (body {@code List<ImageJob>}), in the order of its tags. Lists the source repository's tags (one registry call,
  * paged) when the rule asks for all of them or some by regex; a rule that selects no tag says so in one line.
- * With {@code --referrers}, the tags that name referrers of an image by its digest are left to that image.
+ * With {@code --referrers}, the tags that name referrers of an image by its digest are left to that image. A
+ * namespace rule ({@code REG/ns/*}, {@code REG/ns/**}) lists the registry's catalog first (paged), and becomes the
+ * images of each repository under the namespace, each destination prefix followed by its path below it.
  *
  * @throws dev.imagesyncer.registry.RegistryException when the tags cannot be listed
  * @throws dev.imagesyncer.config.ConfigException when a destination's tags do not match the listed ones
@@ -34,6 +38,30 @@ public final class ListTags extends RunStep<SyncRule> {
     @Override
     protected Object apply(SyncRule rule, RunContext run, Exchange exchange) {
         int number = run.config().images().rules().indexOf(rule) + 1;
+        if (rule.namespace() == null) {
+            return jobsOf(rule, number, run);
+        }
+        Namespace namespace = rule.namespace();
+        List<String> listed = run.client().listRepositories(namespace.anchor());
+        List<String> repositories = listed.stream().filter(path -> namespace.below(path) != null).toList();
+        if (listed.isEmpty()) {
+            LOG.warn("{}: rule {} (\"{}\"): the catalog of {} lists no repository (registries list none to clients "
+                    + "without rights to the whole registry): name the repositories instead; nothing to copy",
+                    rule.file(), number, rule.source(), namespace.registry());
+        } else if (repositories.isEmpty()) {
+            LOG.warn("{}: rule {} (\"{}\"): none of the {} repositories of {} is in {}; nothing to copy",
+                    rule.file(), number, rule.source(), listed.size(), namespace.registry(), namespace);
+        } else {
+            LOG.info("{}: rule {} (\"{}\"): {} of the {} repositories the catalog lists", rule.file(), number,
+                    rule.source(), repositories.size(), listed.size());
+        }
+        List<ImageJob> jobs = new ArrayList<>();
+        repositories.forEach(path -> jobs.addAll(jobsOf(rule.inRepository(path), number, run)));
+        return jobs;
+    }
+
+    /** The images of a rule for one repository. */
+    private static List<ImageJob> jobsOf(SyncRule rule, int number, RunContext run) {
         List<String> tags = List.of();
         JobOptions options = JobOptions.of(run.settings().copy(), rule.options(), run.settings().rules());
         if (rule.needsTagListing()) {

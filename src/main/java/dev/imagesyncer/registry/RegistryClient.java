@@ -427,6 +427,54 @@ public final class RegistryClient implements Closeable {
         return known != null ? known : referrersFromApi(repository, subject).isPresent();
     }
 
+    /**
+     * Every repository of the registry of {@code anchor} (whose path only chooses the credentials), from
+     * {@code GET /v2/_catalog} in pages of at most 1000 (distribution answers 400 above that), following
+     * {@code Link}, or {@code last} when a full page comes without one (OCI distribution spec, "Listing
+     * Repositories" of Docker's registry API).
+     *
+     * @throws PermanentRegistryException saying to list the repositories instead, when the registry refuses the
+     *                                    catalog (401, 403, 404, 405: Docker Hub, GHCR and others)
+     * @throws RegistryException          for any other failure
+     */
+    public List<String> listRepositories(Repository anchor) {
+        String operation = "list the repositories of " + anchor.registry();
+        int pageSize = Math.min(1000, settings.tagPageSize());
+        List<String> repositories = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
+        String next = "/v2/_catalog?n=" + pageSize;
+        while (next != null) {
+            if (!visited.add(next)) {
+                throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
+                        200, ErrorCode.UNKNOWN);
+            }
+            try (RegistryResponse response = transport.send(RegistryRequest.of("GET", anchor, next,
+                    Set.of(new Scope("registry", "catalog", Set.of("*"))), operation))) {
+                if (Set.of(401, 403, 404, 405).contains(response.status())) {
+                    RegistryException refused = RegistryErrors.fromResponse(operation, response);
+                    throw new PermanentRegistryException(anchor.registry() + " does not list its repositories "
+                            + "(GET /v2/_catalog answered HTTP " + response.status() + "): name the repositories in "
+                            + "the images file instead of a namespace", refused.status(), refused.code());
+                }
+                if (response.status() != 200) {
+                    throw RegistryErrors.fromResponse(operation, response);
+                }
+                JsonNode page = JSON.readTree(response.readBody(64 << 20));
+                List<String> names = new ArrayList<>();
+                page.path("repositories").forEach(name -> names.add(name.asText()));
+                repositories.addAll(names);
+                next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
+                        .map(link -> response.uri().resolve(link.group(1)).toString())
+                        .orElse(names.size() >= pageSize ? "/v2/_catalog?n=" + pageSize + "&last="
+                                + java.net.URLEncoder.encode(names.get(names.size() - 1),
+                                java.nio.charset.StandardCharsets.UTF_8) : null);
+            } catch (IOException e) {
+                throw RegistryErrors.fromIo(operation, e);
+            }
+        }
+        return repositories;
+    }
+
     private static Digest digestHeader(String operation, String value) {
         try {
             return Digest.parse(value);

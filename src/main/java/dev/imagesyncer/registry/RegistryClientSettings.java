@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * @param maxConnections      size of the one connection pool that every call shares
  * @param maxConnectionsPerHost cap for one registry host
  * @param chunkedUploadThreshold blobs larger than this are uploaded in PATCH chunks of {@code chunkSize}
- * @param tagPageSize         the {@code n} asked for per page of a tag list
+ * @param tagPageSize         the {@code n} asked for per page of a tag list and of the catalog (there at most 1000)
  */
 public record RegistryClientSettings(
         Predicate<String> insecureRegistries,

@@ -227,7 +227,7 @@ class ImagesConfigTest {
                 .hasMessage("images.yaml: \"quay.io/app\": destination must be a string or a list of strings, found a number");
         assertThatThrownBy(() -> fromYaml("quay.io/app: {quay.io/dst: x}\n")).as("a map is the long form")
                 .hasMessage("images.yaml: \"quay.io/app\": unknown key \"quay.io/dst\" (a rule's keys are to, tags, "
-                        + "skipExisting, referrers)");
+                        + "repositories, skipExisting, referrers)");
         assertThatThrownBy(() -> fromYaml("quay.io/app: {to: {quay.io/dst: x}}\n"))
                 .hasMessage("images.yaml: \"quay.io/app\": destination must be a string or a list of strings, found a map");
         assertThatThrownBy(() -> fromYaml("quay.io/app: [quay.io/dst, true]\n"))
@@ -399,7 +399,7 @@ class ImagesConfigTest {
     void a_long_form_that_cannot_work_is_one_line_naming_the_file_entry_and_key() {
         assertThatThrownBy(() -> ImagesConfig.load(write(dir, "a.yaml", "quay.io/app:\n  dest: harbor.lab/app\n"),
                 Map.of(), NO_DEFAULTS)).hasMessageContaining("\"quay.io/app\": unknown key \"dest\" (a rule's keys "
-                + "are to, tags, skipExisting, referrers)");
+                + "are to, tags, repositories, skipExisting, referrers)");
         assertThatThrownBy(() -> ImagesConfig.load(write(dir, "b.yaml", "quay.io/app:\n  tags: {latest: 2}\n"),
                 Map.of(), NO_DEFAULTS)).hasMessageContaining("needs \"to\"");
         assertThatThrownBy(() -> ImagesConfig.load(write(dir, "c.yaml",
@@ -411,5 +411,42 @@ class ImagesConfigTest {
         assertThatThrownBy(() -> ImagesConfig.load(write(dir, "e.yaml",
                 "quay.io/app:\n  to: harbor.lab/app\n  skipExisting: yes please\n"), Map.of(), NO_DEFAULTS))
                 .hasMessageContaining("\"skipExisting\" must be true or false");
+    }
+
+    @Test
+    void a_namespace_source_names_repositories_under_a_prefix_and_its_destinations_are_prefixes() {
+        Path file = write(dir, "images.yaml", """
+                harbor.lab/team/*: registry.lab/mirror
+                harbor.lab/team/**: registry.lab/deep
+                registry.lab:5000/**:
+                  to: registry.lab/all
+                  repositories: {include: '^team/', exclude: [tools]}
+                """);
+
+        List<SyncRule> rules = ImagesConfig.load(file, Map.of(), NO_DEFAULTS).rules();
+
+        assertThat(rules).extracting(SyncRule::namespace).extracting(Namespace::toString)
+                .containsExactly("harbor.lab/team/*", "harbor.lab/team/**", "registry.lab:5000/**");
+        assertThat(rules.get(0).namespace().below("team/app")).isEqualTo("app");
+        assertThat(rules.get(0).namespace().below("team/tools/cli")).isNull();
+        assertThat(rules.get(1).namespace().below("team/tools/cli")).isEqualTo("tools/cli");
+        assertThat(rules.get(1).namespace().below("teams/app")).isNull();
+        assertThat(rules.get(2).namespace().below("team/app")).isEqualTo("team/app");
+        assertThat(rules.get(2).namespace().below("team/tools/cli")).isNull();
+        assertThat(rules.get(2).namespace().below("other/app")).isNull();
+        assertThat(rules.get(1).inRepository("team/tools/cli").destinationNames())
+                .containsExactly("registry.lab/deep/tools/cli");
+    }
+
+    @Test
+    void a_namespace_with_a_tag_or_a_destination_with_a_tag_is_refused() {
+        assertThatThrownBy(() -> fromYaml("harbor.lab/team/*:v1: registry.lab/mirror\n"))
+                .hasMessageContaining("names repositories, not tags");
+        assertThatThrownBy(() -> fromYaml("harbor.lab/team/*: registry.lab/mirror:v1\n"))
+                .hasMessageContaining("a namespace's destination is a prefix");
+        assertThatThrownBy(() -> fromYaml("team/*: registry.lab/mirror\n"))
+                .hasMessageContaining("a namespace starts with its registry host");
+        assertThatThrownBy(() -> fromYaml("harbor.lab/app:\n  to: registry.lab/app\n  repositories: {include: x}\n"))
+                .hasMessageContaining("this source is one repository");
     }
 }

@@ -98,6 +98,7 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
     private volatile boolean redirectBlobGets;
     private volatile boolean redirectLoop;
     private volatile int referrersPageSize;
+    private volatile int catalogPageCap;
     /** name@subject -> the referrers' descriptors (digest -> JSON object), in the order they were pushed. */
     private final Map<String, Map<String, ObjectNode>> referrers = new ConcurrentHashMap<>();
 
@@ -176,6 +177,16 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
         return this;
     }
 
+    /**
+     * Forwards {@code GET /v2/_catalog} with its {@code n} lowered to at most {@code maxPageSize}, so that the
+     * backend's own pagination ({@code Link} with {@code last}) shows on a handful of repositories. 0 switches it
+     * off.
+     */
+    public RegistryFront capCatalogPages(int maxPageSize) {
+        this.catalogPageCap = maxPageSize;
+        return this;
+    }
+
     /** Answers every blob GET with {@code 307} to the very same URL, forever. */
     public RegistryFront redirectLoop() {
         this.redirectLoop = true;
@@ -219,6 +230,7 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
         redirectBlobGets = false;
         redirectLoop = false;
         referrersPageSize = 0;
+        catalogPageCap = 0;
         corruptDigests.clear();
         synchronized (failures) {
             failures.clear();
@@ -291,6 +303,16 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
             Matcher tags = TAGS_LIST.matcher(path);
             if ("GET".equals(method) && tagPageSize > 0 && tags.matches()) {
                 paginate(exchange, tags.group(1), query);
+                return;
+            }
+            if ("GET".equals(method) && catalogPageCap > 0 && path.equals("/v2/_catalog")) {
+                Map<String, String> params = queryParams(query);
+                int asked = Integer.parseInt(params.getOrDefault("n", "1000"));
+                params.put("n", Integer.toString(Math.min(asked, catalogPageCap)));
+                StringBuilder capped = new StringBuilder();
+                params.forEach((name, value) -> capped.append(capped.length() == 0 ? "" : "&").append(name).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+                forward(exchange, method, path, capped.toString(), false);
                 return;
             }
             if (referrersPageSize > 0) {

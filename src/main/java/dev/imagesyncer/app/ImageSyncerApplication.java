@@ -82,6 +82,13 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     @Option(names = "--dest", paramLabel = "REF", description = "the destination of the --src at the same place")
     List<String> destinations = new ArrayList<>();
 
+    @Option(names = "--dry-run", description = "resolve every rule, compare with the destinations (HEAD), print "
+            + "the plan and write nothing to any registry; exit 0 (2 for a configuration error)")
+    boolean dryRun;
+
+    @Option(names = "--output-plan", paramLabel = "FILE", description = "with --dry-run, write the plan as JSON")
+    Path planFile;
+
     @Option(names = "--include-tag", paramLabel = "REGEX",
             description = "copy only listed tags this Java regex finds a match in (repeat: any may match), for rules "
                     + "that set no tags.include")
@@ -224,7 +231,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             if (summary.failedToStart()) {
                 return error(err, summary.reason(), null, USAGE_ERROR); // a file that went bad since the start
             }
-            return summary.hasFailures() ? IMAGES_FAILED : SUCCESS;
+            return summary.hasFailures() && !RunSummary.DRY_RUN.equals(summary.status()) ? IMAGES_FAILED : SUCCESS;
         } catch (Exception e) {
             // Camel wraps what the beans threw: a file that went bad since the start is still a config error
             Throwable config = cause(e, ConfigException.class::isInstance);
@@ -293,6 +300,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (referrers) {
             overrides.put("sync.referrers", "true");
         }
+        if (dryRun) {
+            overrides.put("sync.dryRun", "true");
+        }
+        put(overrides, "sync.output.plan", planFile);
         if (skipExisting) {
             overrides.put("sync.skipExisting", "true");
         }

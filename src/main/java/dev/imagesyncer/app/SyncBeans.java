@@ -11,6 +11,8 @@ import dev.imagesyncer.pipeline.BlobTally;
 import dev.imagesyncer.pipeline.BlobsLanded;
 import dev.imagesyncer.pipeline.CopyBlob;
 import dev.imagesyncer.pipeline.CopyReferrers;
+import dev.imagesyncer.pipeline.DryRun;
+import dev.imagesyncer.pipeline.RecordPlan;
 import dev.imagesyncer.pipeline.EventBodies;
 import dev.imagesyncer.pipeline.FailureRecorder;
 import dev.imagesyncer.pipeline.HeadSource;
@@ -103,6 +105,8 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("blobsLanded", new BlobsLanded());
         registry.bind("pushManifests", new PushManifests(runs));
         registry.bind("copyReferrers", new CopyReferrers(runs));
+        registry.bind("dryRun", new DryRun(runs));
+        registry.bind("recordPlan", new RecordPlan(runs));
         registry.bind("recordCopy", new RecordCopy(runs));
         registry.bind("runInterrupted", new RunInterrupted(runs));
         registry.bind("failures", new FailureRecorder(runs));
@@ -210,6 +214,8 @@ public final class SyncBeans implements CamelConfiguration {
                 properties.path("sync.output.failed"), format,
                 reports != null ? reports : service ? Path.of("reports") : null,
                 (int) properties.number("sync.reports.keep", "sync.reports.keep", 1, 20));
-        return new RunSettings(inputs, copy, transfers, outputs, ruleDefaults(properties));
+        RunSettings.DryRunSettings dryRun = new RunSettings.DryRunSettings(
+                properties.bool("sync.dryRun", "--dry-run"), properties.path("sync.output.plan"));
+        return new RunSettings(inputs, copy, transfers, outputs, ruleDefaults(properties), dryRun);
     }
 }

@@ -294,6 +294,36 @@ public final class ImageCopier {
         }
     }
 
+    /**
+     * What {@link #copyBlob} would do with one blob, for a dry run, without writing: present (the target
+     * repository has it, or this run planned it there already), mounted (this run planned it into another
+     * repository of the registry, or the source is in the same registry) or copied (its size in bytes). The run's
+     * ledger records the blob as if it had landed, so that the rest of the dry run plans as a real run would act.
+     *
+     * @throws dev.imagesyncer.registry.RegistryException when the target cannot be asked (HEAD)
+     */
+    public BlobResult planBlob(BlobCopy copy) {
+        Descriptor blob = copy.blob();
+        Repository to = copy.to();
+        BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
+        if (!inRepository.isOwner()) {
+            awaitLanding(inRepository);
+            return BlobResult.PRESENT;
+        }
+        BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
+        BlobResult result;
+        if (!inRegistry.isOwner()) {
+            result = awaitLanding(inRegistry).filter(to::equals).isPresent() ? BlobResult.PRESENT : BlobResult.MOUNTED;
+        } else {
+            result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT
+                    : copy.from().registry().equals(to.registry()) ? BlobResult.MOUNTED
+                    : BlobResult.copied(Math.max(0, blob.size()));
+            inRegistry.landed(to);
+        }
+        inRepository.landed(to);
+        return result;
+    }
+
     /** Mounts the blob when this run already put it into another repository of the registry, else transfers it. */
     private BlobResult copyIntoRepository(Descriptor blob, Repository from, Repository to) {
         BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());

@@ -165,6 +165,9 @@ public final class ActiveRuns {
                     transfers.uploadChunkBytes());
         }
         RunTally tally = new RunTally(clock);
+        if (settings.dryRun().enabled()) {
+            tally.dryRun();
+        }
         ResumePolicy resume = new ResumePolicy(transfers.retries(), transfers.retryDelay(), failure -> {
             metrics.retry(failure);
             tally.retried(failure.status() == 429);
@@ -347,8 +350,14 @@ public final class ActiveRuns {
     private RunSummary report(RunContext run) throws IOException {
         RunSummary summary = run.tally().summary(run.id());
         RunSettings.Outputs outputs = settings.outputs();
-        write(outputs.successFile(), summary.succeededImages());
-        write(outputs.failedFile(), summary.failedImages());
+        if (settings.dryRun().enabled()) {
+            if (settings.dryRun().planFile() != null) {
+                RunReportStore.writePlan(settings.dryRun().planFile(), summary);
+            }
+        } else {
+            write(outputs.successFile(), summary.succeededImages());
+            write(outputs.failedFile(), summary.failedImages());
+        }
         record(summary);
         PROGRESS.info(summary.line());
         return summary;

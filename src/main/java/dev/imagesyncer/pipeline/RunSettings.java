@@ -19,12 +19,22 @@ import java.util.Objects;
  * @param outputs   where results are written
  * @param rules     what the flags set for every rule that does not set it itself ({@code --include-tag},
  *                  {@code --exclude-tag}, {@code --latest}, {@code --skip-existing})
+ * @param dryRun    {@code --dry-run}: plan, write nothing
  */
 public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, Outputs outputs,
-                          RuleOptions rules) {
+                          RuleOptions rules, DryRunSettings dryRun) {
+
+    /**
+     * @param enabled  plan only: read the registries, write nothing to them
+     * @param planFile where to write the plan as JSON ({@code --output-plan}), or null
+     */
+    public record DryRunSettings(boolean enabled, Path planFile) {
+        public static final DryRunSettings OFF = new DryRunSettings(false, null);
+    }
 
     public RunSettings {
         rules = rules == null ? RuleOptions.NONE : rules;
+        dryRun = dryRun == null ? DryRunSettings.OFF : dryRun;
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(copy, "copy");
         Objects.requireNonNull(transfers, "transfers");

@@ -32,6 +32,10 @@ public record ImageOutcome(String source, String destination, String result, Str
      */
     public static final String STOPPED = "stopped";
 
+    /** A dry run ({@code --dry-run}) would copy it: {@code bytes} and {@code detail} say what; nothing was written. */
+    public static final String PLANNED = "planned";
+
     /** The outcome words, the one vocabulary of reports, events and metrics; later features add, never rename. */
-    public static final List<String> WORDS = List.of(SYNCED, UNCHANGED, FAILED, FILTERED, NOT_STARTED, STOPPED);
+    public static final List<String> WORDS = List.of(SYNCED, UNCHANGED, FAILED, FILTERED, NOT_STARTED, STOPPED,
+            PLANNED);
 }

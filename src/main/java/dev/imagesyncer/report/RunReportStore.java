@@ -46,7 +46,8 @@ public final class RunReportStore {
                 .put(ImageOutcome.FAILED, images.failed())
                 .put(ImageOutcome.FILTERED, images.filtered())
                 .put(ImageOutcome.NOT_STARTED, images.notStarted())
-                .put(ImageOutcome.STOPPED, images.stopped());
+                .put(ImageOutcome.STOPPED, images.stopped())
+                .put(ImageOutcome.PLANNED, images.planned());
         RunSummary.TransferCounts transfers = summary.transfers();
         run.putObject("transfers")
                 .put("blobsCopied", transfers.blobsCopied())
@@ -55,7 +56,10 @@ public final class RunReportStore {
                 .put("manifestsPushed", transfers.manifestsPushed())
                 .put("bytes", transfers.bytes())
                 .put("retries", transfers.retries())
-                .put("rateLimited", transfers.rateLimited());
+                .put("rateLimited", transfers.rateLimited())
+                .put("referrersCopied", transfers.referrersCopied())
+                .put("referrersPresent", transfers.referrersPresent())
+                .put("referrersSkipped", transfers.referrersSkipped());
         if (withOutcomes) {
             run.set("outcomes", JSON.valueToTree(summary.outcomes()));
         }
@@ -91,6 +95,22 @@ public final class RunReportStore {
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run report into " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a dry run's plan ({@code --output-plan}): the run as JSON with every image and destination, whole or
+     * not at all.
+     */
+    public static void writePlan(Path file, RunSummary summary) {
+        try {
+            Path absolute = file.toAbsolutePath();
+            Files.createDirectories(absolute.getParent());
+            Path partial = absolute.resolveSibling("." + absolute.getFileName() + ".partial");
+            JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValue(partial.toFile(), toJson(summary, true));
+            Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the plan to " + file + ": " + e.getMessage(), e);
         }
     }
 

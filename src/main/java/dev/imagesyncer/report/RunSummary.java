@@ -28,9 +28,12 @@ public record RunSummary(String runId, Instant started, Instant finished, String
     public static final String FAILED = "failed";
     /** Stopped before every image finished (SIGTERM, Ctrl-C). */
     public static final String INTERRUPTED = "interrupted";
+    /** A dry run ({@code --dry-run}): the plan, nothing written. */
+    public static final String DRY_RUN = "dry-run";
 
     /** How many image and destination pairs ended with each outcome of {@link ImageOutcome#WORDS}. */
-    public record ImageCounts(int synced, int unchanged, int failed, int filtered, int notStarted, int stopped) {
+    public record ImageCounts(int synced, int unchanged, int failed, int filtered, int notStarted, int stopped,
+                              int planned) {
     }
 
     /**
@@ -60,7 +63,7 @@ public record RunSummary(String runId, Instant started, Instant finished, String
 
     /** A run that could not start copying: status failed, nothing counted, {@code reason} said. */
     public static RunSummary failedToStart(String runId, Instant started, Instant finished, String reason) {
-        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0, 0),
+        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0, 0, 0),
                 new TransferCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), reason);
     }
 
@@ -116,6 +119,14 @@ public record RunSummary(String runId, Instant started, Instant finished, String
     public String line() {
         if (failedToStart()) {
             return String.format("Sync finished (%s): %s", status, reason);
+        }
+        if (DRY_RUN.equals(status)) {
+            return String.format("Dry run (nothing written): %s to copy, %d unchanged, %d failed, %d filtered; "
+                            + "blobs: %d to copy (%s), %d to mount, %d present; %s to push; read in %.1f s",
+                    count(images.planned(), "image", "images"), images.unchanged(), images.failed(),
+                    images.filtered(), transfers.blobsCopied(), Sizes.human(transfers.bytes()),
+                    transfers.blobsMounted(), transfers.blobsPresent(),
+                    count(transfers.manifestsPushed(), "manifest", "manifests"), duration().toMillis() / 1000.0);
         }
         String stopped = INTERRUPTED.equals(status) ? ", " + images.stopped() + " stopped" : "";
         return String.format("Sync finished (%s): %s synced, %d unchanged, %d failed, %d filtered, "

@@ -41,6 +41,7 @@ public final class RunTally {
     private int retries;
     private int rateLimited;
     private boolean interrupted;
+    private boolean dryRun;
     private String abandoned = "";
     private String failedBeforeCopying = "";
 
@@ -174,6 +175,35 @@ public final class RunTally {
         return closed;
     }
 
+    /**
+     * What a dry run would do with {@code source} to {@code destination}: copy ({@code planned}, with the blobs
+     * it would copy, mount or find present, and the manifests it would push), or nothing ({@code result}'s
+     * outcome: unchanged, filtered). Nothing was written.
+     */
+    public synchronized ImageOutcome planned(String source, String destination, CopyResult result) {
+        dryRun = true;
+        blobsCopied += result.blobsCopied();
+        blobsMounted += result.blobsMounted();
+        blobsPresent += result.blobsPresent();
+        manifestsPushed += result.manifestsPushed();
+        bytes += result.bytes();
+        boolean copies = !result.pushedNothing();
+        String detail = copies ? String.format("would copy %d blobs (%s), mount %d, find %d present; push %s",
+                result.blobsCopied(), Sizes.human(result.bytes()), result.blobsMounted(), result.blobsPresent(),
+                result.manifestsPushed() == 1 ? "1 manifest" : result.manifestsPushed() + " manifests")
+                + (result.note().isEmpty() ? "" : "; " + result.note()) : result.note();
+        ImageOutcome outcome = new ImageOutcome(source, destination, copies ? ImageOutcome.PLANNED : result.outcome(),
+                result.digest().toString(), result.bytes(), 0, 1, detail);
+        int done = end(outcome, source, destination);
+        PROGRESS.info("[{}/{}] {} -> {}  {}: {}", done, total, source, destination, outcome.result(), detail);
+        return outcome;
+    }
+
+    /** The run is a dry run: its summary says so even when it planned nothing. */
+    public synchronized void dryRun() {
+        dryRun = true;
+    }
+
     /** A retry after a transient error; {@code rateLimitedAnswer} when the registry answered 429. */
     public synchronized void retried(boolean rateLimitedAnswer) {
         retries++;
@@ -199,11 +229,11 @@ public final class RunTally {
         int[] counts = new int[ImageOutcome.WORDS.size()];
         outcomes.forEach(outcome -> counts[ImageOutcome.WORDS.indexOf(outcome.result())]++);
         RunSummary.ImageCounts images = new RunSummary.ImageCounts(counts[0], counts[1], counts[2], counts[3],
-                counts[4], counts[5]);
+                counts[4], counts[5], counts[6]);
         if (!failedBeforeCopying.isEmpty()) {
             return RunSummary.failedToStart(runId, startedAt, clock.instant(), failedBeforeCopying);
         }
-        String status = interrupted ? RunSummary.INTERRUPTED
+        String status = interrupted ? RunSummary.INTERRUPTED : dryRun ? RunSummary.DRY_RUN
                 : images.failed() == 0 ? RunSummary.SUCCEEDED
                 : images.synced() + images.unchanged() > 0 ? RunSummary.PARTIAL : RunSummary.FAILED;
         return new RunSummary(runId, startedAt, clock.instant(), status, images,

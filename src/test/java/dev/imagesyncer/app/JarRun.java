@@ -142,7 +142,8 @@ record JarRun(int exitCode, String stdout, String stderr) {
 
     /** The closing summary line, which the tests read as a user would. */
     String summary() {
-        return stdout.lines().filter(line -> line.startsWith("Sync finished")).findFirst()
+        return stdout.lines().filter(line -> line.startsWith("Sync finished") || line.startsWith("Dry run ("))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no summary in:\n" + stdout + "\n" + stderr));
     }
 

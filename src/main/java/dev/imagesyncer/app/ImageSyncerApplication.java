@@ -89,6 +89,14 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     @Option(names = "--output-plan", paramLabel = "FILE", description = "with --dry-run, write the plan as JSON")
     Path planFile;
 
+    @Option(names = "--prune", description = "after the copies, delete from the destination repositories of rules "
+            + "that list their source's tags the tags no rule selects any more (see the README's safety rules)")
+    boolean prune;
+
+    @Option(names = "--prune-max", paramLabel = "N", description = "the most tags one run may prune; above it the "
+            + "run prunes none and says so (sync.prune.max, default 100)")
+    Integer pruneMax;
+
     @Option(names = "--include-tag", paramLabel = "REGEX",
             description = "copy only listed tags this Java regex finds a match in (repeat: any may match), for rules "
                     + "that set no tags.include")
@@ -300,6 +308,10 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (referrers) {
             overrides.put("sync.referrers", "true");
         }
+        if (prune) {
+            overrides.put("sync.prune", "true");
+        }
+        put(overrides, "sync.prune.max", pruneMax);
         if (dryRun) {
             overrides.put("sync.dryRun", "true");
         }

@@ -12,6 +12,7 @@ import dev.imagesyncer.pipeline.BlobsLanded;
 import dev.imagesyncer.pipeline.CopyBlob;
 import dev.imagesyncer.pipeline.CopyReferrers;
 import dev.imagesyncer.pipeline.DryRun;
+import dev.imagesyncer.pipeline.PruneDestinations;
 import dev.imagesyncer.pipeline.RecordPlan;
 import dev.imagesyncer.pipeline.EventBodies;
 import dev.imagesyncer.pipeline.FailureRecorder;
@@ -106,6 +107,7 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("pushManifests", new PushManifests(runs));
         registry.bind("copyReferrers", new CopyReferrers(runs));
         registry.bind("dryRun", new DryRun(runs));
+        registry.bind("pruneDestinations", new PruneDestinations(runs));
         registry.bind("recordPlan", new RecordPlan(runs));
         registry.bind("recordCopy", new RecordCopy(runs));
         registry.bind("runInterrupted", new RunInterrupted(runs));
@@ -216,6 +218,8 @@ public final class SyncBeans implements CamelConfiguration {
                 (int) properties.number("sync.reports.keep", "sync.reports.keep", 1, 20));
         RunSettings.DryRunSettings dryRun = new RunSettings.DryRunSettings(
                 properties.bool("sync.dryRun", "--dry-run"), properties.path("sync.output.plan"));
-        return new RunSettings(inputs, copy, transfers, outputs, ruleDefaults(properties), dryRun);
+        RunSettings.PruneSettings prune = new RunSettings.PruneSettings(properties.bool("sync.prune", "--prune"),
+                (int) properties.number("sync.prune.max", "--prune-max", 0, 100));
+        return new RunSettings(inputs, copy, transfers, outputs, ruleDefaults(properties), dryRun, prune);
     }
 }

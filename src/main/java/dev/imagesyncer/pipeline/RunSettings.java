@@ -20,9 +20,19 @@ import java.util.Objects;
  * @param rules     what the flags set for every rule that does not set it itself ({@code --include-tag},
  *                  {@code --exclude-tag}, {@code --latest}, {@code --skip-existing})
  * @param dryRun    {@code --dry-run}: plan, write nothing
+ * @param prune     {@code --prune}: delete what left the sources
  */
 public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, Outputs outputs,
-                          RuleOptions rules, DryRunSettings dryRun) {
+                          RuleOptions rules, DryRunSettings dryRun, PruneSettings prune) {
+
+    /**
+     * @param enabled delete, in the destination repositories of rules that list their source's tags, the tags no
+     *                rule selects any more
+     * @param max     the most tags one run may delete; a run that would delete more deletes none
+     */
+    public record PruneSettings(boolean enabled, int max) {
+        public static final PruneSettings OFF = new PruneSettings(false, 100);
+    }
 
     /**
      * @param enabled  plan only: read the registries, write nothing to them
@@ -35,6 +45,7 @@ public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, 
     public RunSettings {
         rules = rules == null ? RuleOptions.NONE : rules;
         dryRun = dryRun == null ? DryRunSettings.OFF : dryRun;
+        prune = prune == null ? PruneSettings.OFF : prune;
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(copy, "copy");
         Objects.requireNonNull(transfers, "transfers");

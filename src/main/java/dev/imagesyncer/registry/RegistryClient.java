@@ -428,6 +428,32 @@ public final class RegistryClient implements Closeable {
     }
 
     /**
+     * Deletes a manifest by digest ({@code DELETE /v2/<name>/manifests/<digest>}, OCI distribution spec,
+     * "Deleting manifests"), which removes every tag that points at it. A manifest already gone (404) is fine.
+     *
+     * @throws PermanentRegistryException with {@link ErrorCode#UNSUPPORTED} when the registry does not delete
+     *                                    (405, or its error code says so)
+     * @throws RegistryException          for any other failure
+     */
+    public void deleteManifest(Repository repository, Digest digest) {
+        String operation = "DELETE manifest " + repository + "@" + digest;
+        try (RegistryResponse response = transport.send(RegistryRequest.of("DELETE", repository,
+                "/v2/" + repository.path() + "/manifests/" + digest, Set.of(new Scope("repository", repository.path(),
+                        Set.of("delete", "pull", "push"))), operation))) {
+            if (response.status() == 202 || response.status() == 200 || response.status() == 404) {
+                return;
+            }
+            RegistryException refused = RegistryErrors.fromResponse(operation, response);
+            if (response.status() == 405 || refused.code() == ErrorCode.UNSUPPORTED) {
+                throw new PermanentRegistryException(operation + ": the registry does not delete manifests (HTTP "
+                        + response.status() + "); enable deletes there, or prune by hand", response.status(),
+                        ErrorCode.UNSUPPORTED);
+            }
+            throw refused;
+        }
+    }
+
+    /**
      * Every repository of the registry of {@code anchor} (whose path only chooses the credentials), from
      * {@code GET /v2/_catalog} in pages of at most 1000 (distribution answers 400 above that), following
      * {@code Link}, or {@code last} when a full page comes without one (OCI distribution spec, "Listing

@@ -35,7 +35,13 @@ public record ImageOutcome(String source, String destination, String result, Str
     /** A dry run ({@code --dry-run}) would copy it: {@code bytes} and {@code detail} say what; nothing was written. */
     public static final String PLANNED = "planned";
 
+    /**
+     * With {@code --prune}: a destination tag that left the source, deleted (with its manifest, by digest), or in
+     * a dry run to be deleted; {@code source} is the rule, {@code destination} the tag.
+     */
+    public static final String PRUNED = "pruned";
+
     /** The outcome words, the one vocabulary of reports, events and metrics; later features add, never rename. */
     public static final List<String> WORDS = List.of(SYNCED, UNCHANGED, FAILED, FILTERED, NOT_STARTED, STOPPED,
-            PLANNED);
+            PLANNED, PRUNED);
 }

@@ -47,7 +47,8 @@ public final class RunReportStore {
                 .put(ImageOutcome.FILTERED, images.filtered())
                 .put(ImageOutcome.NOT_STARTED, images.notStarted())
                 .put(ImageOutcome.STOPPED, images.stopped())
-                .put(ImageOutcome.PLANNED, images.planned());
+                .put(ImageOutcome.PLANNED, images.planned())
+                .put(ImageOutcome.PRUNED, images.pruned());
         RunSummary.TransferCounts transfers = summary.transfers();
         run.putObject("transfers")
                 .put("blobsCopied", transfers.blobsCopied())

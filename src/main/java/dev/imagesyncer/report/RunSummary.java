@@ -16,9 +16,24 @@ import java.util.function.Predicate;
  * @param outcomes  every image and destination, in the order they finished
  * @param reason    why a run failed before it could copy anything (a bad file), or why an interrupted run did not
  *                  wait for the images in progress (the stop timeout passed), in one line; empty otherwise
+ * @param prune     what {@code --prune} did; {@link PruneCounts#NONE} without it
  */
 public record RunSummary(String runId, Instant started, Instant finished, String status, ImageCounts images,
-                         TransferCounts transfers, List<ImageOutcome> outcomes, String reason) {
+                         TransferCounts transfers, List<ImageOutcome> outcomes, String reason, PruneCounts prune) {
+
+    /**
+     * What {@code --prune} did (in a dry run: would do).
+     *
+     * @param active     the run pruned (or planned to)
+     * @param deleted    tags deleted (each an outcome {@code pruned})
+     * @param stale      tags that left the source but stay (their digest is still needed)
+     * @param notDeleted tags whose deletion failed (a registry that does not delete, an error)
+     * @param refused    why nothing was pruned (more than {@code --prune-max}, a destination that could not be
+     *                   read), or empty
+     */
+    public record PruneCounts(boolean active, int deleted, int stale, int notDeleted, String refused) {
+        public static final PruneCounts NONE = new PruneCounts(false, 0, 0, 0, "");
+    }
 
     /** Nothing failed. */
     public static final String SUCCEEDED = "succeeded";
@@ -33,7 +48,7 @@ public record RunSummary(String runId, Instant started, Instant finished, String
 
     /** How many image and destination pairs ended with each outcome of {@link ImageOutcome#WORDS}. */
     public record ImageCounts(int synced, int unchanged, int failed, int filtered, int notStarted, int stopped,
-                              int planned) {
+                              int planned, int pruned) {
     }
 
     /**
@@ -59,12 +74,13 @@ public record RunSummary(String runId, Instant started, Instant finished, String
     public RunSummary {
         outcomes = List.copyOf(outcomes);
         reason = reason == null ? "" : reason;
+        prune = prune == null ? PruneCounts.NONE : prune;
     }
 
     /** A run that could not start copying: status failed, nothing counted, {@code reason} said. */
     public static RunSummary failedToStart(String runId, Instant started, Instant finished, String reason) {
-        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0, 0, 0),
-                new TransferCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), reason);
+        return new RunSummary(runId, started, finished, FAILED, new ImageCounts(0, 0, 0, 0, 0, 0, 0, 0),
+                new TransferCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), List.of(), reason, PruneCounts.NONE);
     }
 
     public Duration duration() {
@@ -126,7 +142,8 @@ public record RunSummary(String runId, Instant started, Instant finished, String
                     count(images.planned(), "image", "images"), images.unchanged(), images.failed(),
                     images.filtered(), transfers.blobsCopied(), Sizes.human(transfers.bytes()),
                     transfers.blobsMounted(), transfers.blobsPresent(),
-                    count(transfers.manifestsPushed(), "manifest", "manifests"), duration().toMillis() / 1000.0);
+                    count(transfers.manifestsPushed(), "manifest", "manifests"), duration().toMillis() / 1000.0)
+                    + pruneText("to delete");
         }
         String stopped = INTERRUPTED.equals(status) ? ", " + images.stopped() + " stopped" : "";
         return String.format("Sync finished (%s): %s synced, %d unchanged, %d failed, %d filtered, "
@@ -139,7 +156,19 @@ public record RunSummary(String runId, Instant started, Instant finished, String
                         transfers.referrersCopied(), transfers.referrersPresent(), transfers.referrersSkipped()),
                 Sizes.human(transfers.bytes()), duration().toMillis() / 1000.0, mibPerSecond(),
                 count(transfers.retries(), "retry", "retries"), transfers.rateLimited(),
-                reason.isEmpty() ? "" : "; " + reason);
+                reason.isEmpty() ? "" : "; " + reason) + pruneText("deleted");
+    }
+
+    /** {@code ; prune: 3 tags deleted, 1 stale, 0 not deleted}, or why nothing was pruned; empty without prune. */
+    private String pruneText(String done) {
+        if (!prune.active()) {
+            return "";
+        }
+        if (!prune.refused().isEmpty()) {
+            return "; prune: nothing deleted: " + prune.refused();
+        }
+        return String.format("; prune: %s %s, %d stale, %d not deleted", count(prune.deleted(), "tag", "tags"), done,
+                prune.stale(), prune.notDeleted());
     }
 
     private static String count(int n, String one, String many) {

@@ -42,6 +42,11 @@ public final class RunTally {
     private int rateLimited;
     private boolean interrupted;
     private boolean dryRun;
+    private boolean pruning;
+    private int pruned;
+    private int pruneStale;
+    private int pruneNotDeleted;
+    private String pruneRefused = "";
     private String abandoned = "";
     private String failedBeforeCopying = "";
 
@@ -199,6 +204,42 @@ public final class RunTally {
         return outcome;
     }
 
+    /** The run prunes (or, dry, plans to): its summary says how many tags. */
+    public synchronized void pruning() {
+        pruning = true;
+    }
+
+    /**
+     * A destination tag that left the source and was deleted (in a dry run: is to be deleted), for the rule
+     * {@code rule}; {@code digest} the manifest deleted with it.
+     */
+    public synchronized ImageOutcome pruned(String rule, String tag, String digest) {
+        pruned++;
+        String detail = (dryRun ? "would be deleted" : "deleted") + ": no rule selects it any more (" + digest + ")";
+        ImageOutcome outcome = new ImageOutcome(rule, tag, ImageOutcome.PRUNED, digest, 0, 0, 1, detail);
+        end(outcome, rule, tag);
+        PROGRESS.info("[prune] {} -> {}  pruned: {}", rule, tag, detail);
+        return outcome;
+    }
+
+    /** A destination tag that left the source but stays, and why. */
+    public synchronized void pruneStale(String rule, String tag, String reason) {
+        pruneStale++;
+        PROGRESS.warn("[prune] {} -> {}  stale, left in place: {}", rule, tag, reason);
+    }
+
+    /** Tags whose deletion failed (a registry that does not delete, an error), and why. */
+    public synchronized void pruneNotDeleted(String rule, List<String> tags, String reason) {
+        pruneNotDeleted += tags.size();
+        PROGRESS.warn("[prune] {} -> {}  not deleted: {}", rule, tags, reason);
+    }
+
+    /** Nothing was pruned, for {@code reason} (more tags than allowed, a destination that could not be read). */
+    public synchronized void pruneRefused(String reason) {
+        pruneRefused = reason;
+        PROGRESS.warn("[prune] nothing deleted: {}", reason);
+    }
+
     /** The run is a dry run: its summary says so even when it planned nothing. */
     public synchronized void dryRun() {
         dryRun = true;
@@ -229,7 +270,7 @@ public final class RunTally {
         int[] counts = new int[ImageOutcome.WORDS.size()];
         outcomes.forEach(outcome -> counts[ImageOutcome.WORDS.indexOf(outcome.result())]++);
         RunSummary.ImageCounts images = new RunSummary.ImageCounts(counts[0], counts[1], counts[2], counts[3],
-                counts[4], counts[5], counts[6]);
+                counts[4], counts[5], counts[6], counts[7]);
         if (!failedBeforeCopying.isEmpty()) {
             return RunSummary.failedToStart(runId, startedAt, clock.instant(), failedBeforeCopying);
         }
@@ -239,7 +280,8 @@ public final class RunTally {
         return new RunSummary(runId, startedAt, clock.instant(), status, images,
                 new RunSummary.TransferCounts(blobsCopied, blobsMounted, blobsPresent, manifestsPushed, bytes,
                         retries, rateLimited, referrers.copied(), referrers.present(), referrers.skipped()),
-                outcomes, abandoned);
+                outcomes, abandoned, new RunSummary.PruneCounts(pruning, pruned, pruneStale, pruneNotDeleted,
+                pruneRefused));
     }
 
     /** Records an outcome; returns how many pairs have ended so far. */

@@ -157,7 +157,7 @@ class SyncRoutesTest {
             RunSummary summary = routes.run(images);
 
             assertThat(routes.pushed).containsExactlyInAnyOrder("dst.test/public/app:v1", "dst.test/mirror/app:v1");
-            assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(2, 0, 0, 1, 0, 0, 0));
+            assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(2, 0, 0, 1, 0, 0, 0, 0));
             assertThat(summary.status()).isEqualTo(RunSummary.SUCCEEDED);
             assertThat(summary.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.FILTERED))
                     .singleElement().satisfies(o -> assertThat(o.destination()).isEqualTo("dst.test/internal/app:v1"));
@@ -211,7 +211,7 @@ class SyncRoutesTest {
 
             assertThat(second).as("skipped while the first runs").isNull();
             assertThat(summary.status()).isEqualTo(RunSummary.INTERRUPTED);
-            assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(4, 0, 0, 0, 2, 0, 0));
+            assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(4, 0, 0, 0, 2, 0, 0, 0));
             assertThat(routes.pushed).hasSize(4);
         }
     }
@@ -227,7 +227,7 @@ class SyncRoutesTest {
             RunSummary second = routes.run(images);
 
             assertThat(first.status()).isEqualTo(RunSummary.PARTIAL);
-            assertThat(first.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 1, 0, 0, 0, 0));
+            assertThat(first.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 1, 0, 0, 0, 0, 0));
             assertThat(first.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.FAILED)).singleElement()
                     .satisfies(o -> assertThat(o.detail()).contains("unknown host"));
             assertThat(second).as("the next run starts").isNotNull();

@@ -38,7 +38,7 @@ class RunTallyTest {
             assertThat(o.destination()).isEqualTo("dst.test/b:v1");
             assertThat(o.result()).isEqualTo(ImageOutcome.FILTERED);
         });
-        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 1, 0, 0, 0));
+        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 1, 0, 0, 0, 0));
         assertThat(summary.status()).isEqualTo(RunSummary.SUCCEEDED);
         assertThat(summary.transfers().blobsCopied()).isEqualTo(2);
     }
@@ -54,7 +54,7 @@ class RunTallyTest {
         tally.closeUnaccounted();
         RunSummary summary = tally.summary("run");
 
-        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 0, 1, 0, 0));
+        assertThat(summary.images()).isEqualTo(new RunSummary.ImageCounts(1, 0, 0, 0, 1, 0, 0, 0));
         assertThat(summary.status()).isEqualTo(RunSummary.INTERRUPTED);
     }
 
@@ -74,11 +74,11 @@ class RunTallyTest {
         RunSummary stopped = graceful.summary("a");
         RunSummary timedOut = abandoned.summary("b");
 
-        assertThat(stopped.images()).isEqualTo(new RunSummary.ImageCounts(0, 0, 0, 0, 1, 1, 0));
+        assertThat(stopped.images()).isEqualTo(new RunSummary.ImageCounts(0, 0, 0, 0, 1, 1, 0, 0));
         assertThat(stopped.line()).startsWith("Sync finished (interrupted): 0 images synced, 0 unchanged, 0 failed, "
                 + "0 filtered, 1 not started, 1 stopped; blobs: ").endsWith("0 rate-limited (429)");
         assertThat(stopped.hasFailures()).isFalse();
-        assertThat(timedOut.images()).isEqualTo(new RunSummary.ImageCounts(0, 0, 0, 0, 1, 1, 0));
+        assertThat(timedOut.images()).isEqualTo(new RunSummary.ImageCounts(0, 0, 0, 0, 1, 1, 0, 0));
         assertThat(timedOut.outcomes()).filteredOn(o -> o.result().equals(ImageOutcome.STOPPED)).singleElement()
                 .satisfies(o -> assertThat(o.detail())
                         .isEqualTo("abandoned in the middle of its copy: the stop timeout of 1 s passed"));

@@ -1,0 +1,81 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.testing.RegistryFront;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.Skopeo;
+import dev.imagesyncer.testing.TestImage;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code --prune}: what left the source goes from the destination, and nothing else, ever. */
+class PruneIT extends TwoRegistries {
+
+    @Test
+    void prune_deletes_exactly_what_left_the_source_and_holds_back_when_it_must() throws Exception {
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        TestImage one = TestImages.ociManifest(1, 256);
+        TestImage two = TestImages.ociManifest(1, 256);
+        TestImage three = TestImages.ociManifest(1, 256);
+        seeder.push("lab/app", "v1", one);
+        seeder.pushTags("lab/app", two, List.of("v2", "v2-copy"));
+        seeder.push("lab/app", "v3", three);
+        seeder.push("other/app", "pinned", TestImages.ociManifest(1, 256));
+        try (RegistryFront front = RegistryFront.of(source)) {
+            JarRun.writeInsecureAuth(work, front, target);
+            Files.writeString(work.resolve("images.yaml"), """
+                    %1$s/lab/app: %2$s/mirror/app
+                    %1$s/other/app:pinned: %2$s/mirror/app
+                    """.formatted(front.host(), target.host()));
+            JarRun first = sync("--prune");
+            assertThat(first.summary()).as(first.toString()).startsWith("Sync finished (succeeded): 5 images synced")
+                    .endsWith("; prune: 0 tags deleted, 0 stale, 0 not deleted");
+
+            seeder.deleteManifest("lab/app", three.digest()); // v3 leaves the source
+            Files.writeString(work.resolve("images.yaml"), """
+                    %1$s/lab/app:
+                      to: %2$s/mirror/app
+                      tags: {exclude: '-copy$'}
+                    %1$s/other/app:pinned: %2$s/mirror/app
+                    """.formatted(front.host(), target.host()));
+
+            JarRun tooMany = sync("--prune", "--prune-max", "0");
+            assertThat(tooMany.exitCode()).as(tooMany.toString()).isZero();
+            assertThat(tooMany.summary()).endsWith("; prune: nothing deleted: it would delete 1 tag, more than "
+                    + "--prune-max 0 (sync.prune.max); raise it to go ahead");
+            assertThat(Skopeo.listTags(target, "mirror/app")).contains("v3");
+
+            JarRun dry = sync("--prune", "--dry-run");
+            assertThat(dry.stdout()).contains("-> " + target.host() + "/mirror/app:v3  pruned: would be deleted");
+            assertThat(dry.summary()).endsWith("; prune: 1 tag to delete, 1 stale, 0 not deleted");
+            assertThat(Skopeo.listTags(target, "mirror/app")).contains("v3");
+
+            front.failNext(404, 1, "GET /v2/lab/app/tags/list");
+            JarRun unlisted = sync("--prune");
+            assertThat(unlisted.exitCode()).isEqualTo(255);
+            assertThat(unlisted.stderr()).contains("has no images in this run (its listing failed, or it selected "
+                    + "nothing): " + target.host() + "/mirror/app not pruned");
+            assertThat(Skopeo.listTags(target, "mirror/app")).contains("v3");
+
+            JarRun pruning = sync("--prune");
+            assertThat(pruning.exitCode()).as(pruning.toString()).isZero();
+            assertThat(pruning.summary()).endsWith("; prune: 1 tag deleted, 1 stale, 0 not deleted");
+            assertThat(pruning.stdout()).contains(target.host() + "/mirror/app:v2-copy  stale, left in place: it "
+                    + "shares its digest with the tag v2, which stays");
+        }
+        assertThat(Skopeo.listTags(target, "mirror/app")).as("v3 left the source; v2-copy shares v2's digest; "
+                + "pinned is another rule's").containsExactlyInAnyOrder("v1", "v2", "v2-copy", "pinned");
+        assertThat(Skopeo.inspectRaw(target, "mirror/app:v2")).isEqualTo(two.manifest());
+    }
+
+    private JarRun sync(String... options) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("--auth", "auth.yaml", "--images", "images.yaml"));
+        args.addAll(List.of(options));
+        return JarRun.in(work, Map.of(), args.toArray(String[]::new));
+    }
+}

@@ -169,7 +169,7 @@ public final class SyncBeans implements CamelConfiguration {
     private static RuleOptions ruleDefaults(SyncProperties properties) {
         List<String> include = properties.regexes("sync.tags.include");
         List<String> exclude = properties.regexes("sync.tags.exclude");
-        long latest = properties.number("sync.tags.latest", "--latest", 0, 0);
+        long latest = properties.number("sync.tags.latest", "--latest", 1, 0);
         TagFilter tags = new TagFilter(
                 include.isEmpty() ? null : TagFilter.patterns(include, "sync.tags.include (--include-tag)"),
                 exclude.isEmpty() ? null : TagFilter.patterns(exclude, "sync.tags.exclude (--exclude-tag)"),
@@ -218,6 +218,10 @@ public final class SyncBeans implements CamelConfiguration {
                 (int) properties.number("sync.reports.keep", "sync.reports.keep", 1, 20));
         RunSettings.DryRunSettings dryRun = new RunSettings.DryRunSettings(
                 properties.bool("sync.dryRun", "--dry-run"), properties.path("sync.output.plan"));
+        if (dryRun.planFile() != null && !dryRun.enabled()) {
+            throw new IllegalArgumentException("sync.output.plan (--output-plan) writes a dry run's plan: add --dry-run "
+                    + "(sync.dryRun = true), or leave it out");
+        }
         RunSettings.PruneSettings prune = new RunSettings.PruneSettings(properties.bool("sync.prune", "--prune"),
                 (int) properties.number("sync.prune.max", "--prune-max", 0, 100));
         return new RunSettings(inputs, copy, transfers, outputs, ruleDefaults(properties), dryRun, prune);

@@ -111,12 +111,12 @@ public record ImagesConfig(List<SyncRule> rules) {
                 throw ConfigException.atEntry(file, source, "a namespace needs its destination prefix written out "
                         + "(REG/prefix): \"\" names one repository");
             }
-            Destination destination = destination(file, source, written, expander);
-            if (!destination.keepsSourceTags() || destination.digest() != null) {
-                throw ConfigException.atDestination(file, source, written, "a namespace's destination is a prefix "
-                        + "(REG/path) under which each repository keeps its path: no tag or digest");
+            String expanded = expander.expand(written, file + ": entry \"" + source + "\", destination");
+            try {
+                prefixes.add(new Destination(RuleParser.prefix(expanded), List.of(), null));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.atDestination(file, source, written, e.getMessage());
             }
-            prefixes.add(destination);
         }
         return new SyncRule(file, source, null, Selection.allTags(), List.copyOf(prefixes), options, namespace);
     }

@@ -48,6 +48,28 @@ final class RuleParser {
     }
 
     /**
+     * A namespace's destination: {@code REG/path}, the prefix under which each repository keeps its path. Written
+     * out in full (no Docker Hub shorthand: {@code docker.io/org} stays {@code org}), without tag or digest.
+     */
+    static Repository prefix(String text) {
+        String trimmed = text.strip();
+        if (trimmed.contains("@") || trimmed.lastIndexOf(':') > trimmed.lastIndexOf('/')) {
+            throw new IllegalArgumentException("a namespace's destination is a prefix (REG/path) under which each "
+                    + "repository keeps its path: no tag or digest");
+        }
+        int slash = trimmed.indexOf('/');
+        String host = slash < 0 ? trimmed : trimmed.substring(0, slash);
+        if (!(host.contains(".") || host.contains(":") || host.equals("localhost"))) {
+            throw new IllegalArgumentException("a namespace's destination starts with its registry host (REG/path)");
+        }
+        if (slash < 0 || slash == trimmed.length() - 1) {
+            throw new IllegalArgumentException("a namespace's destination needs a path below the registry "
+                    + "(REG/path), under which each repository keeps its own");
+        }
+        return new Repository(Repository.normaliseRegistry(host), trimmed.substring(slash + 1));
+    }
+
+    /**
      * {@code repo}, {@code repo:t1,t2,...}, {@code repo:/regex/}, {@code repo@sha256:...} or
      * {@code repo:tag@sha256:...} (the digest decides).
      */

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Which of the tags a registry listed a rule keeps, applied in this order: {@code include} (some regex finds a
  * match; none given keeps all), {@code exclude} (no regex finds a match), {@code semver} (tags that are semantic
  * versions, a leading {@code v} allowed, in the range; pre-releases only when the range names one), {@code latest}
- * (the N highest semantic versions, tags that are not one sorted after them). Regexes are Java's, matching
+ * (the N highest releases, then pre-releases, then tags that are not semantic versions). Regexes are Java's, matching
  * anywhere in the tag ({@link java.util.regex.Matcher#find()}); ranges are npm's, read by semver4j. The tags kept
  * stay in the order they were listed.
  *
@@ -100,8 +100,9 @@ public record TagFilter(List<Pattern> include, List<Pattern> exclude, String sem
         if (latest == null || kept.size() <= latest) {
             return kept;
         }
-        Comparator<String> highestFirst = Comparator.comparing((String tag) -> version(tag).orElse(null),
-                Comparator.nullsLast(Comparator.reverseOrder()));
+        Comparator<String> highestFirst = Comparator.comparing((String tag) -> version(tag).filter(v ->
+                        v.getPreRelease().isEmpty()).orElse(null), Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(tag -> version(tag).orElse(null), Comparator.nullsLast(Comparator.reverseOrder()));
         Set<String> newest = new HashSet<>(kept.stream().sorted(highestFirst).limit(latest).toList());
         return kept.stream().filter(newest::contains).toList();
     }

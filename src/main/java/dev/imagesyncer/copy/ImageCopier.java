@@ -310,18 +310,43 @@ public final class ImageCopier {
             awaitLanding(inRepository);
             return BlobResult.PRESENT;
         }
-        BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
-        BlobResult result;
-        if (!inRegistry.isOwner()) {
-            result = awaitLanding(inRegistry).filter(to::equals).isPresent() ? BlobResult.PRESENT : BlobResult.MOUNTED;
-        } else {
-            result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT
-                    : copy.from().registry().equals(to.registry()) ? BlobResult.MOUNTED
-                    : BlobResult.copied(Math.max(0, blob.size()));
-            inRegistry.landed(to);
+        try {
+            BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
+            BlobResult result;
+            if (!inRegistry.isOwner()) {
+                result = awaitLanding(inRegistry).filter(to::equals).isPresent() ? BlobResult.PRESENT
+                        : BlobResult.MOUNTED;
+            } else {
+                try {
+                    result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT
+                            : copy.from().registry().equals(to.registry()) ? BlobResult.MOUNTED
+                            : BlobResult.copied(Math.max(0, blob.size()));
+                    inRegistry.landed(to);
+                } catch (RuntimeException | Error e) {
+                    inRegistry.failed();
+                    throw e;
+                }
+            }
+            inRepository.landed(to);
+            return result;
+        } catch (RuntimeException | Error e) {
+            inRepository.failed();
+            throw e;
         }
-        inRepository.landed(to);
-        return result;
+    }
+
+    /**
+     * For a dry run: true when {@link #push} would push the child manifest {@code digest} into {@code to}, that is
+     * when no copy of this run planned it there before (child manifests are pushed once per repository and run).
+     */
+    public boolean planChild(Repository to, Digest digest) {
+        BlobLedger.Claim claim = ledger.claimInRepository(to, digest);
+        if (!claim.isOwner()) {
+            awaitLanding(claim);
+            return false;
+        }
+        claim.landed(to);
+        return true;
     }
 
     /** Mounts the blob when this run already put it into another repository of the registry, else transfers it. */

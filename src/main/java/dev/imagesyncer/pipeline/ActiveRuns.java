@@ -174,6 +174,9 @@ public final class ActiveRuns {
         });
         RegistryClient client = new RegistryClient(clientSettings, credentials, resume,
                 new UploadJournal(journalDirectory(settings.inputs().environment())), tally::isInterrupted);
+        if (settings.dryRun().enabled()) {
+            client.refuseWrites(); // the routes' dryRun filter keeps writes away; this holds even in edited routes
+        }
         // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
         return new RunContext(RUN_ID.format(clock.instant()), settings, config, client,
                 new ImageCopier(client, Runnable::run, new BlobLedger()), tally);

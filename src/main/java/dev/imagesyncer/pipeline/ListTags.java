@@ -43,7 +43,15 @@ public final class ListTags extends RunStep<SyncRule> {
         }
         Namespace namespace = rule.namespace();
         List<String> listed = run.client().listRepositories(namespace.anchor());
-        List<String> repositories = listed.stream().filter(path -> namespace.below(path) != null).toList();
+        List<String> under = listed.stream().filter(path -> namespace.below(path) != null).toList();
+        // a mirror inside the namespace it mirrors (REG/** -> REG/mirror) is not copied into itself again
+        List<String> repositories = under.stream().filter(path -> rule.destinations().stream().noneMatch(prefix ->
+                prefix.repository().registry().equals(namespace.registry())
+                        && (path + "/").startsWith(prefix.repository().path() + "/"))).toList();
+        if (repositories.size() < under.size()) {
+            LOG.info("{}: rule {} (\"{}\"): {} repositories under its own destination left out", rule.file(), number,
+                    rule.source(), under.size() - repositories.size());
+        }
         if (listed.isEmpty()) {
             LOG.warn("{}: rule {} (\"{}\"): the catalog of {} lists no repository (registries list none to clients "
                     + "without rights to the whole registry): name the repositories instead; nothing to copy",

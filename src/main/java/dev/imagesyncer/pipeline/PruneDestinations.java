@@ -7,6 +7,7 @@ import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.prune.PrunePlan;
 import dev.imagesyncer.prune.PruneTarget;
 import dev.imagesyncer.prune.Pruner;
+import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.ErrorCode;
 import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.RegistryException;
@@ -32,8 +33,9 @@ import java.util.Set;
  * without {@code --prune} (or in an interrupted run) an empty list.
  *
  * <p>What is never pruned: a tag any rule writes; anything in a repository no listing rule writes, or that a
- * listing rule writes whose listing failed or selected nothing (it has no images in the run); a digest a kept tag
- * or a kept manifest still needs ({@link Pruner}); anything at all when the run would delete more than
+ * listing rule writes whose listing failed or selected nothing (it has no images in the run); a repository into
+ * which a copy of the run failed or did not finish; a digest the run copied or found, or a kept tag or a kept
+ * manifest still needs ({@link Pruner}); anything at all when the run would delete more than
  * {@code --prune-max} tags. A registry that does not delete is said once and not asked again. In a dry run the
  * deletions are listed, not made.
  */
@@ -57,12 +59,12 @@ public final class PruneDestinations extends RunStep<List> {
         for (Object job : body) {
             jobs.add((ImageJob) job);
         }
-        List<PruneTarget> targets = targets(jobs, run.config().images().rules());
+        List<PruneTarget> targets = targets(jobs, run.config().images().rules(), tally.outcomes());
         Pruner pruner = new Pruner(run.client());
         PrunePlan plan;
         try {
             plan = pruner.plan(targets);
-        } catch (RegistryException e) {
+        } catch (RegistryException | IllegalArgumentException e) {
             tally.pruneRefused("a destination could not be read: " + e.getMessage());
             return List.of();
         }
@@ -79,7 +81,7 @@ public final class PruneDestinations extends RunStep<List> {
         for (PrunePlan.Deletion deletion : plan.deletions()) {
             Repository repository = deletion.repository();
             if (notDeleting.contains(repository.registry())) {
-                tally.pruneNotDeleted(deletion.rule(), tagsOf(deletion), repository.registry() + " does not delete");
+                tally.pruneNotDeleted(deletion.rule(), tagsOf(deletion), "", false);
                 continue;
             }
             if (!run.settings().dryRun().enabled()) {
@@ -89,7 +91,7 @@ public final class PruneDestinations extends RunStep<List> {
                     if (e.code() == ErrorCode.UNSUPPORTED) {
                         notDeleting.add(repository.registry());
                     }
-                    tally.pruneNotDeleted(deletion.rule(), tagsOf(deletion), e.getMessage());
+                    tally.pruneNotDeleted(deletion.rule(), tagsOf(deletion), e.getMessage(), true);
                     continue;
                 }
             }
@@ -108,7 +110,23 @@ public final class PruneDestinations extends RunStep<List> {
      * The repositories to prune: written by a rule that lists tags, with every tag any rule writes there; less
      * those a listing rule without images (its listing failed, or it selected nothing) may write.
      */
-    private static List<PruneTarget> targets(List<ImageJob> jobs, List<SyncRule> rules) {
+    private static List<PruneTarget> targets(List<ImageJob> jobs, List<SyncRule> rules, List<ImageOutcome> outcomes) {
+        Map<Repository, Set<Digest>> kept = new HashMap<>();
+        Set<Repository> unfinished = new HashSet<>();
+        for (ImageOutcome outcome : outcomes) {
+            Repository repository;
+            try {
+                repository = ImageReference.parse(outcome.destination()).repository();
+            } catch (IllegalArgumentException notAnImage) {
+                continue;
+            }
+            if (Set.of(ImageOutcome.FAILED, ImageOutcome.STOPPED, ImageOutcome.NOT_STARTED)
+                    .contains(outcome.result())) {
+                unfinished.add(repository);
+            } else if (!outcome.digest().isEmpty()) {
+                kept.computeIfAbsent(repository, r -> new HashSet<>()).add(Digest.parse(outcome.digest()));
+            }
+        }
         Map<Repository, Set<String>> wanted = new HashMap<>();
         Map<Repository, String> listedBy = new LinkedHashMap<>();
         Set<Integer> withImages = new HashSet<>();
@@ -138,8 +156,11 @@ public final class PruneDestinations extends RunStep<List> {
         }
         List<PruneTarget> targets = new ArrayList<>();
         listedBy.forEach((repository, rule) -> {
-            if (withoutImages.stream().noneMatch(silent -> mayWrite(silent, repository))) {
-                targets.add(new PruneTarget(repository, wanted.getOrDefault(repository, Set.of()), rule));
+            if (unfinished.contains(repository)) {
+                LOG.warn("{}: a copy into it did not finish in this run: not pruned", repository);
+            } else if (withoutImages.stream().noneMatch(silent -> mayWrite(silent, repository))) {
+                targets.add(new PruneTarget(repository, wanted.getOrDefault(repository, Set.of()),
+                        kept.getOrDefault(repository, Set.of()), rule));
             }
         });
         return targets;

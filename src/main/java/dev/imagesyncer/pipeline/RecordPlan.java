@@ -31,9 +31,14 @@ public final class RecordPlan extends RunStep<CopyPlan> {
         for (BlobCopy ignored : plan.landedBlobs()) {
             blobs = blobs.plus(BlobResult.PRESENT);
         }
+        int manifests = 0;
+        if (plan.needsPush()) {
+            manifests = 1 + (int) plan.children().stream()
+                    .filter(child -> run.copier().planChild(plan.target().repository(), child.digest())).count();
+        }
         CopyResult result = new CopyResult(plan.source(), plan.target(), plan.digest(),
-                plan.needsPush() ? CopyResult.SYNCED : plan.skipOutcome(), plan.note(), blobs,
-                plan.needsPush() ? plan.children().size() + 1 : 0, ReferrerCounts.NONE);
+                plan.needsPush() ? CopyResult.SYNCED : plan.skipOutcome(), plan.note(), blobs, manifests,
+                ReferrerCounts.NONE);
         String source = exchange.getMessage().getHeader(Headers.SOURCE, plan.source().toString(), String.class);
         String destination = exchange.getMessage().getHeader(Headers.DESTINATION, plan.target().toString(),
                 String.class);

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 public final class Pruner {
 
     /** The tags that name an image by its digest: the referrers tag schema's and cosign's. */
-    private static final Pattern REFERRER_TAG = Pattern.compile("(sha256|sha512)-([0-9a-f]{64,128})(\\.(sig|att|sbom))?");
+    private static final Pattern REFERRER_TAG =
+            Pattern.compile("(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})(\\.(sig|att|sbom))?");
 
     private final RegistryClient client;
 
@@ -76,16 +77,29 @@ public final class Pruner {
             return;
         }
         Map<String, Digest> digests = new HashMap<>();
-        for (String tag : tags) {
-            client.headManifest(new ImageReference(repository, tag, null))
-                    .ifPresent(head -> digests.put(tag, head.digest()));
+        Set<String> asked = new java.util.LinkedHashSet<>(tags);
+        asked.addAll(target.wanted()); // a wanted tag the listing does not show yet still protects its digest
+        for (String tag : asked) {
+            try {
+                client.headManifest(new ImageReference(repository, tag, null))
+                        .ifPresent(head -> digests.put(tag, head.digest()));
+            } catch (IllegalArgumentException notATag) {
+                // a listed name that is not a valid tag: it cannot be asked for, or deleted
+            }
         }
-        Map<Digest, String> protectedBy = protectedDigests(repository, kept, digests);
+        for (String tag : target.wanted()) {
+            if (!kept.contains(tag)) {
+                kept.add(tag);
+            }
+        }
+        Map<Digest, String> protectedBy = protectedDigests(repository, kept, digests, target.kept());
         Map<Digest, List<String>> byDigest = new LinkedHashMap<>();
         for (String tag : candidates) {
             Digest digest = digests.get(tag);
             if (digest == null) {
-                continue; // gone since the listing
+                stale.add(new PrunePlan.Stale(repository, tag, "it could not be read (gone since the listing, or "
+                        + "not a valid tag)", target.rule()));
+                continue;
             }
             String protection = protectedBy.get(digest);
             if (protection != null) {
@@ -102,7 +116,8 @@ public final class Pruner {
      * The digests that must stay, each with why: those kept tags point at, the children (at any depth) and
      * subjects of those manifests, and the digests the kept referrer tags name.
      */
-    private Map<Digest, String> protectedDigests(Repository repository, List<String> kept, Map<String, Digest> digests) {
+    private Map<Digest, String> protectedDigests(Repository repository, List<String> kept, Map<String, Digest> digests,
+                                                 Set<Digest> copied) {
         Map<Digest, String> protectedBy = new HashMap<>();
         Set<Digest> read = new HashSet<>();
         for (String tag : kept) {
@@ -118,6 +133,10 @@ public final class Pruner {
             protectedBy.putIfAbsent(digest, "it shares its digest with the tag " + tag + ", which stays");
             protectReferences(repository, digest, "the manifest of the tag " + tag + ", which stays,", protectedBy,
                     read);
+        }
+        for (Digest digest : copied) {
+            protectedBy.putIfAbsent(digest, "this run copied it there, or found it there");
+            protectReferences(repository, digest, "a manifest this run copied", protectedBy, read);
         }
         return protectedBy;
     }

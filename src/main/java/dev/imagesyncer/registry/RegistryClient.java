@@ -89,6 +89,14 @@ public final class RegistryClient implements Closeable {
     }
 
     /**
+     * Makes this client read-only, for a dry run: from now on every request but GET and HEAD fails with a
+     * {@link PermanentRegistryException} and never reaches the registry (token requests still go out).
+     */
+    public void refuseWrites() {
+        transport.refuseWrites();
+    }
+
+    /**
      * HEAD a manifest: its digest, media type and size, or empty when the registry does not have it. A registry
      * that answers HEAD on manifests with 405 or 501 (some caching proxies) is asked with GET instead, from then
      * on for the rest of the run, as skopeo does.
@@ -334,7 +342,10 @@ public final class RegistryClient implements Closeable {
         return uploader.push(target, blob, source, mountFrom);
     }
 
-    /** Every tag of a repository, following {@code Link} pagination until the registry stops sending it. */
+    /**
+     * Every tag of a repository, following {@code Link} pagination; a full page without {@code Link} is followed
+     * by asking from its last tag on ({@code last}), until a page comes back short.
+     */
     public List<String> listTags(Repository repository) {
         String operation = "list tags of " + repository;
         List<String> tags = new ArrayList<>();
@@ -351,9 +362,15 @@ public final class RegistryClient implements Closeable {
                     throw RegistryErrors.fromResponse(operation, response);
                 }
                 JsonNode page = JSON.readTree(response.readBody(64 << 20));
-                page.path("tags").forEach(tag -> tags.add(tag.asText()));
+                List<String> names = new ArrayList<>();
+                page.path("tags").forEach(tag -> names.add(tag.asText()));
+                tags.addAll(names);
+                // a full page without Link: some registries leave it out; ask on from the last tag (an empty page ends)
                 next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
-                        .map(link -> response.uri().resolve(link.group(1)).toString()).orElse(null);
+                        .map(link -> response.uri().resolve(link.group(1)).toString())
+                        .orElse(names.size() >= settings.tagPageSize() ? "/v2/" + repository.path() + "/tags/list?n="
+                                + settings.tagPageSize() + "&last=" + java.net.URLEncoder.encode(
+                                names.get(names.size() - 1), java.nio.charset.StandardCharsets.UTF_8) : null);
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
             }

@@ -204,6 +204,11 @@ public final class RunTally {
         return outcome;
     }
 
+    /** The outcomes so far, in the order they ended. */
+    public synchronized List<ImageOutcome> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
     /** The run prunes (or, dry, plans to): its summary says how many tags. */
     public synchronized void pruning() {
         pruning = true;
@@ -229,9 +234,11 @@ public final class RunTally {
     }
 
     /** Tags whose deletion failed (a registry that does not delete, an error), and why. */
-    public synchronized void pruneNotDeleted(String rule, List<String> tags, String reason) {
+    public synchronized void pruneNotDeleted(String rule, List<String> tags, String reason, boolean say) {
         pruneNotDeleted += tags.size();
-        PROGRESS.warn("[prune] {} -> {}  not deleted: {}", rule, tags, reason);
+        if (say) {
+            PROGRESS.warn("[prune] {} -> {}  not deleted: {}", rule, tags, reason);
+        }
     }
 
     /** Nothing was pruned, for {@code reason} (more tags than allowed, a destination that could not be read). */

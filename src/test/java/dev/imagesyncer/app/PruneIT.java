@@ -73,6 +73,42 @@ class PruneIT extends TwoRegistries {
         assertThat(Skopeo.inspectRaw(target, "mirror/app:v2")).isEqualTo(two.manifest());
     }
 
+    @Test
+    void a_repository_a_copy_into_failed_is_not_pruned_and_a_tag_a_kept_index_lists_stays() throws Exception {
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        TestImage index = TestImages.ociIndex(1, 256);
+        seeder.push("lab/multi", "multi", index);
+        seeder.pushManifest("lab/multi", "child", index.children().get(0).mediaType(),
+                index.children().get(0).manifest());
+        seeder.push("lab/multi", "gone", TestImages.ociManifest(1, 256));
+        try (RegistryFront front = RegistryFront.of(source)) {
+            JarRun.writeInsecureAuth(work, front, target);
+            Files.writeString(work.resolve("images.yaml"), front.host() + "/lab/multi: " + target.host()
+                    + "/mirror/multi\n");
+            assertThat(sync().exitCode()).isZero();
+            Files.writeString(work.resolve("images.yaml"), """
+                    %s/lab/multi:
+                      to: %s/mirror/multi
+                      tags: {exclude: ['^child$', '^gone$']}
+                    """.formatted(front.host(), target.host()));
+
+            front.failNext(404, 1, "HEAD /v2/lab/multi/manifests/multi");
+            JarRun failing = sync("--prune");
+            assertThat(failing.exitCode()).as(failing.toString()).isEqualTo(255);
+            assertThat(failing.stderr()).contains(target.host() + "/mirror/multi: a copy into it did not finish in "
+                    + "this run: not pruned");
+            assertThat(Skopeo.listTags(target, "mirror/multi")).contains("gone");
+
+            JarRun pruning = sync("--prune");
+            assertThat(pruning.summary()).as(pruning.toString())
+                    .endsWith("; prune: 1 tag deleted, 1 stale, 0 not deleted");
+            assertThat(pruning.stdout()).contains("mirror/multi:child  stale, left in place: the manifest of the tag "
+                    + "multi, which stays, lists it");
+        }
+        assertThat(Skopeo.listTags(target, "mirror/multi")).containsExactlyInAnyOrder("multi", "child");
+        assertThat(Skopeo.inspectRaw(target, "mirror/multi:multi")).isEqualTo(index.manifest());
+    }
+
     private JarRun sync(String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--auth", "auth.yaml", "--images", "images.yaml"));
         args.addAll(List.of(options));

@@ -40,6 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RegistryTransport implements Closeable {
 
+    /** A dry run's client: only GET and HEAD reach a registry. */
+    private volatile boolean readOnly;
+
     private static final Logger LOG = LoggerFactory.getLogger(RegistryTransport.class);
     private static final int MAX_REDIRECTS = 10;
     private static final Timeout PROBE_TIMEOUT = Timeout.ofSeconds(10);
@@ -89,7 +92,17 @@ public final class RegistryTransport implements Closeable {
      *
      * @throws dev.imagesyncer.registry.RegistryException when no answer arrives, or the auth or redirects fail
      */
+    /** From now on, every request but GET and HEAD is refused (a dry run). Token requests are not affected. */
+    public void refuseWrites() {
+        readOnly = true;
+    }
+
     public RegistryResponse send(RegistryRequest request) {
+        if (readOnly && !request.method().equals("GET") && !request.method().equals("HEAD")) {
+            throw new PermanentRegistryException(request.operation() + ": refused, this is a dry run (nothing is "
+                    + "written to a registry); routes edited before --dry-run existed lack its filter in copy-image",
+                    0, ErrorCode.DENIED);
+        }
         URI base = baseUri(request.repository());
         URI uri = base.resolve(request.target());
         String authorization = authenticator.authorizationFor(request.repository(), request.scopes()).orElse(null);

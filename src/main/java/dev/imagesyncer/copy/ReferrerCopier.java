@@ -40,8 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ReferrerCopier {
 
-    /** How deep referrers of referrers are followed (a signature of an SBOM of an image is depth 2). */
-    private static final int MAX_DEPTH = 8;
+    /** Below the first level of referrers, how many more are followed: 8 levels in all (a signature of an SBOM is 2). */
+    private static final int MAX_DEPTH = 7;
     private static final List<String> COSIGN_SUFFIXES = List.of(".sig", ".att", ".sbom");
 
     private final RegistryClient client;

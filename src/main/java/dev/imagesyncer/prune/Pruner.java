@@ -123,7 +123,7 @@ public final class Pruner {
         for (String tag : kept) {
             Matcher referrerTag = REFERRER_TAG.matcher(tag);
             if (referrerTag.matches()) {
-                protectedBy.putIfAbsent(new Digest(referrerTag.group(1), referrerTag.group(2)),
+                protectedBy.putIfAbsent(Digest.parse(referrerTag.group(1).replaceFirst("-", ":")),
                         "the tag " + tag + " that stays refers to it");
             }
             Digest digest = digests.get(tag);

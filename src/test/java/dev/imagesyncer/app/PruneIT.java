@@ -109,6 +109,36 @@ class PruneIT extends TwoRegistries {
         assertThat(Skopeo.inspectRaw(target, "mirror/multi:multi")).isEqualTo(index.manifest());
     }
 
+    /** cosign's tag of an image names it by digest: it stays, and so does the image it names. */
+    @Test
+    void a_cosign_tag_keeps_the_image_it_names() throws Exception {
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        TestImage signed = TestImages.ociManifest(1, 256);
+        seeder.push("lab/signed", "v1", TestImages.ociManifest(1, 256));
+        seeder.push("lab/signed", "v2", signed);
+        dev.imagesyncer.testing.TestReferrers.Artifact signature =
+                dev.imagesyncer.testing.TestReferrers.cosignSignature(signed);
+        signature.blobs().values().forEach(blob -> seeder.pushBlob("lab/signed", blob));
+        String cosignTag = signed.digest().replace(':', '-') + ".sig";
+        seeder.pushManifest("lab/signed", cosignTag, TestImages.OCI_MANIFEST, signature.manifest());
+        JarRun.writeInsecureAuth(work, source, target);
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/signed: " + target.host()
+                + "/mirror/signed\n");
+        assertThat(sync().exitCode()).isZero();
+        Files.writeString(work.resolve("images.yaml"), """
+                %s/lab/signed:
+                  to: %s/mirror/signed
+                  tags: {exclude: '^v2$'}
+                """.formatted(source.host(), target.host()));
+
+        JarRun pruning = sync("--prune");
+
+        assertThat(pruning.summary()).as(pruning.toString()).endsWith("; prune: 0 tags deleted, 1 stale, 0 not deleted");
+        assertThat(pruning.stdout()).contains("mirror/signed:v2  stale, left in place: the tag " + cosignTag
+                + " that stays refers to it");
+        assertThat(Skopeo.listTags(target, "mirror/signed")).containsExactlyInAnyOrder("v1", "v2", cosignTag);
+    }
+
     private JarRun sync(String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--auth", "auth.yaml", "--images", "images.yaml"));
         args.addAll(List.of(options));

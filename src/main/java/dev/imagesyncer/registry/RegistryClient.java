@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -348,34 +351,44 @@ public final class RegistryClient implements Closeable {
      */
     public List<String> listTags(Repository repository) {
         String operation = "list tags of " + repository;
-        List<String> tags = new ArrayList<>();
+        return pagedNames(repository, "/v2/" + repository.path() + "/tags/list", "tags",
+                Scope.pull(repository.path()), settings.tagPageSize(), operation,
+                response -> RegistryErrors.fromResponse(operation, response));
+    }
+
+    /**
+     * The names a paged list holds (tags, repositories): {@code GET path?n=pageSize}, then each next page, from
+     * {@code Link}, or from the last name with {@code last} after a full page without one (some registries leave
+     * {@code Link} out), until a page comes back short. {@code failure} turns an answer other than 200 into the
+     * exception to throw.
+     */
+    private List<String> pagedNames(Repository repository, String path, String field, Scope scope, int pageSize,
+                                    String operation, Function<RegistryResponse, RegistryException> failure) {
+        List<String> names = new ArrayList<>();
         Set<String> visited = new HashSet<>();
-        String next = "/v2/" + repository.path() + "/tags/list?n=" + settings.tagPageSize();
+        String next = path + "?n=" + pageSize;
         while (next != null) {
             if (!visited.add(next)) {
                 throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
                         200, ErrorCode.UNKNOWN);
             }
             try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
-                    Set.of(Scope.pull(repository.path())), operation))) {
+                    Set.of(scope), operation))) {
                 if (response.status() != 200) {
-                    throw RegistryErrors.fromResponse(operation, response);
+                    throw failure.apply(response);
                 }
-                JsonNode page = JSON.readTree(response.readBody(64 << 20));
-                List<String> names = new ArrayList<>();
-                page.path("tags").forEach(tag -> names.add(tag.asText()));
-                tags.addAll(names);
-                // a full page without Link: some registries leave it out; ask on from the last tag (an empty page ends)
+                List<String> page = new ArrayList<>();
+                JSON.readTree(response.readBody(64 << 20)).path(field).forEach(name -> page.add(name.asText()));
+                names.addAll(page);
                 next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
                         .map(link -> response.uri().resolve(link.group(1)).toString())
-                        .orElse(names.size() >= settings.tagPageSize() ? "/v2/" + repository.path() + "/tags/list?n="
-                                + settings.tagPageSize() + "&last=" + java.net.URLEncoder.encode(
-                                names.get(names.size() - 1), java.nio.charset.StandardCharsets.UTF_8) : null);
+                        .orElse(page.size() >= pageSize ? path + "?n=" + pageSize + "&last="
+                                + URLEncoder.encode(page.get(page.size() - 1), StandardCharsets.UTF_8) : null);
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
             }
         }
-        return tags;
+        return names;
     }
 
     /**
@@ -482,40 +495,16 @@ public final class RegistryClient implements Closeable {
      */
     public List<String> listRepositories(Repository anchor) {
         String operation = "list the repositories of " + anchor.registry();
-        int pageSize = Math.min(1000, settings.tagPageSize());
-        List<String> repositories = new ArrayList<>();
-        Set<String> visited = new HashSet<>();
-        String next = "/v2/_catalog?n=" + pageSize;
-        while (next != null) {
-            if (!visited.add(next)) {
-                throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
-                        200, ErrorCode.UNKNOWN);
-            }
-            try (RegistryResponse response = transport.send(RegistryRequest.of("GET", anchor, next,
-                    Set.of(new Scope("registry", "catalog", Set.of("*"))), operation))) {
-                if (Set.of(401, 403, 404, 405).contains(response.status())) {
+        return pagedNames(anchor, "/v2/_catalog", "repositories", new Scope("registry", "catalog", Set.of("*")),
+                Math.min(1000, settings.tagPageSize()), operation, response -> {
                     RegistryException refused = RegistryErrors.fromResponse(operation, response);
-                    throw new PermanentRegistryException(anchor.registry() + " does not list its repositories "
+                    if (!Set.of(401, 403, 404, 405).contains(response.status())) {
+                        return refused;
+                    }
+                    return new PermanentRegistryException(anchor.registry() + " does not list its repositories "
                             + "(GET /v2/_catalog answered HTTP " + response.status() + "): name the repositories in "
                             + "the images file instead of a namespace", refused.status(), refused.code());
-                }
-                if (response.status() != 200) {
-                    throw RegistryErrors.fromResponse(operation, response);
-                }
-                JsonNode page = JSON.readTree(response.readBody(64 << 20));
-                List<String> names = new ArrayList<>();
-                page.path("repositories").forEach(name -> names.add(name.asText()));
-                repositories.addAll(names);
-                next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
-                        .map(link -> response.uri().resolve(link.group(1)).toString())
-                        .orElse(names.size() >= pageSize ? "/v2/_catalog?n=" + pageSize + "&last="
-                                + java.net.URLEncoder.encode(names.get(names.size() - 1),
-                                java.nio.charset.StandardCharsets.UTF_8) : null);
-            } catch (IOException e) {
-                throw RegistryErrors.fromIo(operation, e);
-            }
-        }
-        return repositories;
+                });
     }
 
     private static Digest digestHeader(String operation, String value) {

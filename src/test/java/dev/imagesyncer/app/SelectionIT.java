@@ -5,10 +5,10 @@ import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
+import dev.imagesyncer.testing.TestTags;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +20,7 @@ class SelectionIT extends TwoRegistries {
     @Test
     void the_long_form_keeps_exactly_the_tags_its_filters_select_from_sixty() throws Exception {
         TestImage image = TestImages.ociManifest(1, 256);
-        RegistrySeeder.of(source).pushTags("lab/etcd", image, sixtyTags());
+        RegistrySeeder.of(source).pushTags("lab/etcd", image, TestTags.sixty());
         Files.writeString(work.resolve("images.yaml"), """
                 %s/lab/etcd:
                   to: %s/mirror/etcd
@@ -124,19 +124,4 @@ class SelectionIT extends TwoRegistries {
         assertThat(unpaired.stderr()).contains("--src and --dest go in pairs: 1 --src, 0 --dest");
     }
 
-    private static List<String> sixtyTags() {
-        List<String> tags = new ArrayList<>();
-        for (int minor = 3; minor <= 6; minor++) {
-            for (int patch = 0; patch <= 9; patch++) {
-                tags.add("v3." + minor + "." + patch);
-            }
-        }
-        for (int i = 1; i <= 5; i++) {
-            tags.add("v3.5.0-rc." + i);
-            tags.add("v3.6.0-alpha." + i);
-        }
-        tags.addAll(List.of("v4.0.0", "v4.1.0", "latest", "nightly", "edge", "main", "stable", "sha-abc1234",
-                "3.4", "v3.4"));
-        return tags;
-    }
 }

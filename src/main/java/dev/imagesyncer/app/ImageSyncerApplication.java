@@ -108,8 +108,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     List<String> excludeTags = new ArrayList<>();
 
     @Option(names = "--latest", paramLabel = "N",
-            description = "of the listed tags, copy only the N highest semantic versions, for rules that set no "
-                    + "tags.latest")
+            description = "of the listed tags, copy only the N highest (releases, then pre-releases, then other "
+                    + "tags), for rules that set no tags.latest")
     Integer latest;
 
     @Option(names = "--skip-existing", description = "leave a destination tag that exists as it is, without "

@@ -199,7 +199,12 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     }
 
     static CommandLine commandLine(ImageSyncerApplication command) {
-        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler((problem, args) -> {
+                    // one line, as for any other bad input, instead of the whole usage text
+                    problem.getCommandLine().getErr().println("error: " + problem.getMessage() + " (see --help)");
+                    return USAGE_ERROR;
+                });
     }
 
     @Override

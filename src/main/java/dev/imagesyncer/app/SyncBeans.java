@@ -187,10 +187,6 @@ public final class SyncBeans implements CamelConfiguration {
         properties.number("sync.retries.maxDelay", "milliseconds", 0, 60000);
         List<String> artifactTypes = properties.list("sync.artifactTypes");
         boolean referrers = properties.bool("sync.referrers", "--referrers");
-        if (!artifactTypes.isEmpty() && !referrers) {
-            throw new IllegalArgumentException("sync.artifactTypes (--artifact-type) selects referrers: "
-                    + "add --referrers (sync.referrers = true), or leave it out");
-        }
         CopyOptions copy = new CopyOptions(properties.bool("sync.force", "--force"),
                 PlatformFilter.of(properties.list("sync.os"), properties.list("sync.arch")),
                 new ReferrerSelection(referrers, artifactTypes));
@@ -218,6 +214,10 @@ public final class SyncBeans implements CamelConfiguration {
                 (int) properties.number("sync.reports.keep", "sync.reports.keep", 1, 20));
         RunSettings.DryRunSettings dryRun = new RunSettings.DryRunSettings(
                 properties.bool("sync.dryRun", "--dry-run"), properties.path("sync.output.plan"));
+        if (dryRun.planFile() != null && Files.isDirectory(dryRun.planFile())) {
+            throw new IllegalArgumentException("sync.output.plan (--output-plan): " + dryRun.planFile()
+                    + " is a directory; name a file");
+        }
         if (dryRun.planFile() != null && !dryRun.enabled()) {
             throw new IllegalArgumentException("sync.output.plan (--output-plan) writes a dry run's plan: add --dry-run "
                     + "(sync.dryRun = true), or leave it out");

@@ -31,8 +31,8 @@ final class RuleParser {
         boolean recursive = trimmed.endsWith("/**");
         if (!recursive && !trimmed.endsWith("/*")) {
             if (trimmed.contains("/*")) {
-                throw new IllegalArgumentException("a namespace (REG/ns/* or REG/ns/**) names repositories, not tags: "
-                        + "choose tags with the long form's \"tags\"");
+                throw new IllegalArgumentException("a namespace ends with /* or /** (REG/ns/*, REG/ns/**), and names "
+                        + "repositories, not tags: choose tags with the long form's \"tags\"");
             }
             return null;
         }

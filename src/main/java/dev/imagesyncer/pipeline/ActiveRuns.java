@@ -8,6 +8,7 @@ import dev.imagesyncer.config.ConfigFormat;
 import dev.imagesyncer.config.ImagesConfig;
 import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.config.SyncRule;
+import dev.imagesyncer.copy.ReferrerSelection;
 import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.job.DestinationCheck;
@@ -313,6 +314,17 @@ public final class ActiveRuns {
      * @throws dev.imagesyncer.config.ConfigException when a file is missing or bad
      */
     public static SyncConfig loadConfig(RunSettings settings) {
+        SyncConfig config = readConfig(settings);
+        ReferrerSelection referrers = settings.copy().referrers();
+        if (referrers.filtersTypes() && !referrers.enabled() && config.images().rules().stream()
+                .noneMatch(rule -> Boolean.TRUE.equals(rule.options().referrers()))) {
+            throw new ConfigException("sync.artifactTypes (--artifact-type) selects referrers, but no rule copies any: "
+                    + "add --referrers (sync.referrers = true) or referrers: true to a rule, or leave it out");
+        }
+        return config;
+    }
+
+    private static SyncConfig readConfig(RunSettings settings) {
         RunSettings.Inputs inputs = settings.inputs();
         if (inputs.inlineImages() != null) {
             if (inputs.configFile() != null || inputs.imagesFile() != null) {
@@ -355,7 +367,11 @@ public final class ActiveRuns {
         RunSettings.Outputs outputs = settings.outputs();
         if (settings.dryRun().enabled()) {
             if (settings.dryRun().planFile() != null) {
-                RunReportStore.writePlan(settings.dryRun().planFile(), summary);
+                try {
+                    RunReportStore.writePlan(settings.dryRun().planFile(), summary);
+                } catch (java.io.UncheckedIOException e) {
+                    LOG.error("{}", e.getMessage()); // the summary still comes
+                }
             }
         } else {
             write(outputs.successFile(), summary.succeededImages());

@@ -89,7 +89,8 @@ public final class ListTags extends RunStep<SyncRule> {
                 LOG.warn("{}: rule {} (\"{}\") selects no tag: {}; nothing to copy", rule.file(), number,
                         rule.source(), listed.isEmpty() ? rule.repository() + " has no tags"
                                 : "none of the " + listed.size() + " tags of " + rule.repository() + " are "
-                                + rule.selection() + (filter.isEmpty() ? "" : " and kept by " + filter));
+                                + rule.selection() + (filter.isEmpty() ? "" : " and kept by " + filter)
+                                + (run.settings().prune().enabled() ? "; its destination is not pruned" : ""));
             }
         }
         return rule.pairs(tags).stream().map(pair -> toJob(run.id(), number, pair, options)).toList();

@@ -275,15 +275,26 @@ class ReferrersIT extends TwoRegistries {
     }
 
     @Test
-    void artifact_type_without_referrers_is_a_configuration_error() throws Exception {
-        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/none:v1: " + target.host()
-                + "/mirror/none\n");
+    void artifact_type_where_no_rule_copies_referrers_is_a_configuration_error() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 256);
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        seeder.push("lab/typed-rule", "v1", image);
+        Artifact sbom = artifact(SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}", image);
+        pushWithTagSchema(seeder, "lab/typed-rule", image.digest(), sbom);
         JarRun.writeInsecureAuth(work, source, target);
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/typed-rule:v1: " + target.host()
+                + "/mirror/typed-rule\n");
 
-        JarRun run = sync("--artifact-type", SPDX);
+        JarRun refused = sync("--artifact-type", SPDX);
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/typed-rule:v1:\n  to: " + target.host()
+                + "/mirror/typed-rule\n  referrers: true\n");
+        JarRun byRule = sync("--artifact-type", SPDX);
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.stderr()).contains("--artifact-type").contains("add --referrers").doesNotContain("Exception");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.stderr()).contains("--artifact-type").contains("add --referrers")
+                .doesNotContain("Exception");
+        assertThat(byRule.exitCode()).as(byRule.toString()).isZero();
+        assertThat(byRule.summary()).contains("referrers: 1 copied, 0 present, 0 skipped");
     }
 
     private JarRun sync(String... options) throws Exception {

@@ -122,6 +122,10 @@ class SelectionIT extends TwoRegistries {
         assertThat(Skopeo.listTags(target, "mirror/other")).containsExactly("1");
         assertThat(unpaired.exitCode()).isEqualTo(2);
         assertThat(unpaired.stderr()).contains("--src and --dest go in pairs: 1 --src, 0 --dest");
+        JarRun notANumber = JarRun.in(work, Map.of(), "--latest", "x");
+        assertThat(notANumber.exitCode()).isEqualTo(2);
+        assertThat(notANumber.stderr().strip()).as("one line, not the usage text")
+                .isEqualTo("error: Invalid value for option '--latest': 'x' is not an int (see --help)");
     }
 
 }

@@ -3,6 +3,8 @@ package dev.imagesyncer.app;
 import dev.imagesyncer.pipeline.ActiveRuns;
 import dev.imagesyncer.report.RunSummary;
 import org.apache.camel.CamelContext;
+import dev.imagesyncer.cluster.ClusteredSchedule;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -27,6 +29,9 @@ import java.util.Map;
  * ({@link GracefulStop}), within {@code sync.stopTimeout} seconds, Camel's graceful-shutdown timeout too.
  */
 public final class SyncApplication implements AutoCloseable {
+
+    /** The schedule is Quartz's clustered job store (sync.cluster.jdbcUrl): one firing per slot across nodes. */
+    private boolean clusteredSchedule;
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncApplication.class);
 
@@ -85,6 +90,23 @@ public final class SyncApplication implements AutoCloseable {
                 }
                 // the routes read {{sync.schedule}}: the Quartz form of what was written
                 properties.addOverrideProperty("sync.schedule", schedule.quartz());
+                String jdbcUrl = sync.text("sync.cluster.jdbcUrl");
+                if (jdbcUrl != null) {
+                    // one firing per slot across the instances: Quartz's clustered job store on PostgreSQL, and
+                    // the same context name everywhere (a job fired on another node looks its context up by name)
+                    ClusteredSchedule clustered = new ClusteredSchedule(jdbcUrl, sync.text("sync.cluster.jdbcUser"),
+                            sync.text("sync.cluster.jdbcPassword"));
+                    try {
+                        clustered.createTables();
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalArgumentException("sync.cluster.jdbcUrl: the schedule's database cannot be "
+                                + "used: " + e.getMessage(), e);
+                    }
+                    properties.addOverrideProperty("camel.main.name", "camel-image-syncer");
+                    support.getCamelContext().getComponent("quartz", QuartzComponent.class)
+                            .setProperties(clustered.quartzProperties());
+                    clusteredSchedule = true;
+                }
                 host = sync.text("sync.http.host", "127.0.0.1");
                 port = ManagementAddress.port(sync.text("sync.http.port", "8080"));
                 ManagementAddress.requireFree(host, port);
@@ -98,8 +120,9 @@ public final class SyncApplication implements AutoCloseable {
             public void afterStart(BaseMainSupport support) {
                 if (service) {
                     beans.guard().install(support.getCamelContext(), port);
-                    LOG.info("service mode: a sync at each fire of \"{}\"{}", schedule.written(), schedule.converted()
-                            ? " (the Quartz cron \"" + schedule.quartz() + "\")" : "");
+                    LOG.info("service mode: a sync at each fire of \"{}\"{}{}", schedule.written(), schedule.converted()
+                            ? " (the Quartz cron \"" + schedule.quartz() + "\")" : "", clusteredSchedule
+                            ? ", fired by one instance of the cluster per slot (Quartz on PostgreSQL)" : "");
                     LOG.info("management endpoints on http://{}:{}/ ({})", host.contains(":") ? "[" + host + "]"
                             : host, port, beans.guard().requiresToken() ? "a bearer token required, but for /health"
                             : "no token: set sync.http.token to require one");

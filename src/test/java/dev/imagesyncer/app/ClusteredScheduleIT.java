@@ -1,0 +1,72 @@
+package dev.imagesyncer.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.testing.PostgresExtension;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two instances on one schedule and one PostgreSQL: each slot fires on one of them, never on both. */
+class ClusteredScheduleIT extends TwoRegistries {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
+
+    @Test
+    void two_instances_sharing_the_schedule_fire_each_slot_once() throws Exception {
+        RegistrySeeder.of(source).push("lab/app", "v1", TestImages.ociManifest(1, 256));
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/app: " + target.host() + "/mirror/app\n");
+        JarRun.writeInsecureAuth(work, source, target);
+        Files.writeString(work.resolve("application.properties"), "sync.cluster.jdbcUrl = " + postgres.jdbcUrl()
+                + "\nsync.cluster.jdbcUser = " + PostgresExtension.USER + "\n");
+
+        List<JarRun.Running> nodes = new ArrayList<>();
+        for (String node : List.of("a", "b")) {
+            nodes.add(JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--schedule",
+                    "@every 2s", "--http-port", Integer.toString(freePort()), "--reports", "reports-" + node));
+        }
+        Thread.sleep(15_000);
+        List<String> logs = new ArrayList<>();
+        for (JarRun.Running node : nodes) {
+            node.terminate();
+            logs.add(node.finish().stderr());
+        }
+
+        List<Long> slots = new ArrayList<>();
+        for (String node : List.of("a", "b")) {
+            Path reports = work.resolve("reports-" + node);
+            if (!Files.isDirectory(reports)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(reports)) {
+                for (Path report : files.filter(f -> f.getFileName().toString().startsWith("run-")).toList()) {
+                    Instant started = Instant.parse(new ObjectMapper().readTree(report.toFile()).path("started")
+                            .asText());
+                    slots.add(started.getEpochSecond() / 2);
+                }
+            }
+        }
+        assertThat(slots).as("runs of both instances, by 2 s slot").hasSizeGreaterThanOrEqualTo(4)
+                .doesNotHaveDuplicates();
+        assertThat(logs).allSatisfy(log -> assertThat(log)
+                .contains("fired by one instance of the cluster per slot (Quartz on PostgreSQL)"));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

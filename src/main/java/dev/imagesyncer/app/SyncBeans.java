@@ -1,5 +1,6 @@
 package dev.imagesyncer.app;
 
+import dev.imagesyncer.cluster.RunsTable;
 import dev.imagesyncer.config.DefaultDestination;
 import dev.imagesyncer.config.RuleOptions;
 import dev.imagesyncer.config.TagFilter;
@@ -93,7 +94,7 @@ public final class SyncBeans implements CamelConfiguration {
 
         // a single run has nobody to scrape metrics: it counts nothing and never loads Micrometer
         SyncMetrics metrics = service ? new PrometheusSyncMetrics(meterRegistry(context), clock) : SyncMetrics.NONE;
-        runs = new ActiveRuns(settings, metrics, clock);
+        runs = new ActiveRuns(settings, metrics, clock, runsTable(properties));
         Registry registry = context.getRegistry();
         registry.bind("runs", runs);
         registry.bind("listTags", new ListTags(runs));
@@ -163,6 +164,18 @@ public final class SyncBeans implements CamelConfiguration {
     /** The runs, once {@link #configure} ran. */
     ActiveRuns runs() {
         return runs;
+    }
+
+    /** Cluster mode ({@code sync.cluster.jdbcUrl}): the runs of every instance; null for one instance. */
+    private static RunsTable runsTable(SyncProperties properties) {
+        String jdbcUrl = properties.text("sync.cluster.jdbcUrl");
+        if (jdbcUrl == null) {
+            return null;
+        }
+        String node = properties.text("sync.cluster.node", java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getName());
+        return new RunsTable(jdbcUrl, properties.text("sync.cluster.jdbcUser"),
+                properties.text("sync.cluster.jdbcPassword"), node, Duration.ofSeconds(5));
     }
 
     /** What the flags set for every rule that does not set it itself: tag filters, skipExisting. */

@@ -2,6 +2,7 @@ package dev.imagesyncer.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.cluster.RunsTable;
 import dev.imagesyncer.config.AuthConfig;
 import dev.imagesyncer.config.ConfigException;
 import dev.imagesyncer.config.ConfigFormat;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,11 +65,23 @@ public final class ActiveRuns {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopping;
     private final AtomicReference<RunContext> active = new AtomicReference<>();
+    /** Cluster mode: the runs of every instance; null for one instance. */
+    private final RunsTable cluster;
+    private volatile AutoCloseable checkIn;
 
     public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock) {
+        this(settings, metrics, clock, null);
+    }
+
+    /**
+     * Runs that also never overlap with the runs of the other instances of a cluster ({@code cluster}: their
+     * table; null for one instance).
+     */
+    public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock, RunsTable cluster) {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.cluster = cluster;
     }
 
     /** The exchange property holding the {@link RunSummary} of a run that failed before it could copy anything. */
@@ -127,6 +141,15 @@ public final class ActiveRuns {
             Object images = exchange.getMessage().getBody();
             SyncConfig config = isEmpty(images) ? loadConfig(settings) : configWithImages(images);
             RunContext run = newRun(config);
+            if (cluster != null && !claimInCluster(run)) {
+                try {
+                    run.close();
+                } catch (IOException e) {
+                    LOG.debug("closing the registry client of a skipped run failed: {}", e.getMessage());
+                }
+                running.set(false);
+                return null;
+            }
             active.set(run);
             if (stopping) {
                 run.tally().interrupted(); // a stop that came while the run was opening
@@ -146,6 +169,41 @@ public final class ActiveRuns {
         } catch (RuntimeException e) {
             running.set(false);
             throw e;
+        }
+    }
+
+    /** True when the cluster let run {@code run} open (no run of another instance is open); else says why not. */
+    private boolean claimInCluster(RunContext run) {
+        Optional<RunsTable.OpenRun> other;
+        try {
+            other = cluster.claim(run.id());
+        } catch (java.sql.SQLException e) {
+            LOG.warn("sync run skipped: the cluster's runs table cannot be read: {}", e.getMessage());
+            return false;
+        }
+        if (other.isPresent()) {
+            LOG.warn("sync run skipped: the run {} of instance {} has not finished", other.get().id(),
+                    other.get().node());
+            return false;
+        }
+        checkIn = cluster.checkIn(run.id());
+        return true;
+    }
+
+    /** In cluster mode, the run's row closed with {@code status}. */
+    private void closeInCluster(String runId, String status) {
+        if (cluster == null) {
+            return;
+        }
+        try {
+            AutoCloseable checkingIn = checkIn;
+            if (checkingIn != null) {
+                checkingIn.close();
+            }
+            cluster.finish(runId, status);
+        } catch (Exception e) {
+            LOG.warn("sync run {}: the cluster's runs table was not updated ({}); another instance closes it as {}",
+                    runId, e.getMessage(), RunsTable.INCOMPLETE);
         }
     }
 
@@ -275,7 +333,7 @@ public final class ActiveRuns {
         }
         try {
             run.tally().abandon(reason);
-            report(run);
+            closeInCluster(run.id(), report(run).status());
         } finally {
             running.set(false);
         }
@@ -355,7 +413,9 @@ public final class ActiveRuns {
             throw new IllegalStateException("sync run " + runId + " was abandoned before it finished");
         }
         try (run) {
-            return report(run);
+            RunSummary summary = report(run);
+            closeInCluster(runId, summary.status());
+            return summary;
         } finally {
             running.set(false);
         }
@@ -397,6 +457,7 @@ public final class ActiveRuns {
             return;
         }
         LOG.warn("sync run {} ended before it finished{}", runId, why == null ? "" : ": " + why.getMessage());
+        closeInCluster(runId, RunsTable.INCOMPLETE);
         try {
             run.close();
         } catch (IOException e) {

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Copies one image between registries in the order that keeps the target consistent at every moment: blobs
@@ -212,7 +213,8 @@ public final class ImageCopier {
 
     /**
      * Copies the manifest {@code head} from {@code from} to {@code to}, under {@code tag} or (null) by digest, with
-     * its blobs (and children), on the calling thread, once per target repository and run, as child manifests
+     * its blobs (and children), as {@link #copy} does (a run's copier: on the calling thread), once per target
+     * repository and run, as child manifests
      * are: a copy of this run that claimed it first does it, and the others wait for it. Used for referrers and
      * cosign's tags, which many images may share.
      *
@@ -223,44 +225,41 @@ public final class ImageCopier {
     public CopyResult copyOnce(Repository from, Repository to, Descriptor head, String tag) {
         ImageReference source = new ImageReference(from, tag, tag == null ? head.digest() : null);
         ImageReference target = new ImageReference(to, tag, tag == null ? head.digest() : null);
+        return onceInRepository(to, head.digest(), () -> copy(source, head, target, CopyOptions.DEFAULT),
+                () -> push(CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.UNCHANGED,
+                        "copied by another image of this run")));
+    }
+
+    /** Pushes a child manifest by digest, once per repository and run, like a blob (see {@link BlobLedger}). */
+    private boolean pushChild(Manifest child, Repository to) {
+        return onceInRepository(to, child.digest(), () -> {
+            client.putManifest(to, child.digest().toString(), child);
+            return true;
+        }, () -> false);
+    }
+
+    /**
+     * Does {@code work} for {@code digest} in {@code to} once per run (a blob, a child manifest, a referrer): the
+     * copy that claims it first does it, and the others wait and get {@code doneByAnother}; when the copy that
+     * claimed it fails, the next claims it, so that one copy writes at a time (see {@link BlobLedger}).
+     */
+    private <T> T onceInRepository(Repository to, Digest digest, Supplier<T> work, Supplier<T> doneByAnother) {
         while (true) {
-            BlobLedger.Claim claim = ledger.claimInRepository(to, head.digest());
+            BlobLedger.Claim claim = ledger.claimInRepository(to, digest);
             if (!claim.isOwner()) {
                 if (awaitLanding(claim).isPresent()) {
-                    return push(CopyPlan.nothingToPush(source, target, head.digest(), CopyResult.UNCHANGED,
-                            "copied by another image of this run"));
+                    return doneByAnother.get();
                 }
-                continue; // the copy that claimed it failed: claim it again
+                continue;
             }
             try {
-                CopyPlan plan = plan(source, head, target, CopyOptions.DEFAULT);
-                BlobCounts counts = BlobCounts.NONE;
-                for (BlobCopy blob : plan.blobs()) {
-                    counts = counts.plus(copyBlob(blob));
-                }
-                CopyResult result = push(plan.withBlobCounts(counts));
+                T result = work.get();
                 claim.landed(to);
                 return result;
             } catch (RuntimeException | Error e) {
                 claim.failed();
                 throw e;
             }
-        }
-    }
-
-    /** Pushes a child manifest by digest, once per repository and run, like a blob (see {@link BlobLedger}). */
-    private boolean pushChild(Manifest child, Repository to) {
-        BlobLedger.Claim claim = ledger.claimInRepository(to, child.digest());
-        if (!claim.isOwner() && awaitLanding(claim).isPresent()) {
-            return false;
-        }
-        try {
-            client.putManifest(to, child.digest().toString(), child);
-            claim.landed(to);
-            return true;
-        } catch (RuntimeException | Error e) {
-            claim.failed();
-            throw e;
         }
     }
 
@@ -272,26 +271,8 @@ public final class ImageCopier {
      * @throws dev.imagesyncer.registry.RegistryException when a registry call fails or the bytes are wrong
      */
     public BlobResult copyBlob(BlobCopy copy) {
-        Descriptor blob = copy.blob();
-        Repository from = copy.from();
-        Repository to = copy.to();
-        while (true) {
-            BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
-            if (!inRepository.isOwner()) {
-                if (awaitLanding(inRepository).isPresent()) {
-                    return BlobResult.PRESENT;
-                }
-                continue; // the copy that claimed it failed: claim it again, so that one copy writes at a time
-            }
-            try {
-                BlobResult result = copyIntoRepository(blob, from, to);
-                inRepository.landed(to);
-                return result;
-            } catch (RuntimeException | Error e) {
-                inRepository.failed();
-                throw e;
-            }
-        }
+        return onceInRepository(copy.to(), copy.blob().digest(),
+                () -> intoRepository(copy.blob(), copy.from(), copy.to(), this::push), () -> BlobResult.PRESENT);
     }
 
     /**
@@ -303,36 +284,9 @@ public final class ImageCopier {
      * @throws dev.imagesyncer.registry.RegistryException when the target cannot be asked (HEAD)
      */
     public BlobResult planBlob(BlobCopy copy) {
-        Descriptor blob = copy.blob();
-        Repository to = copy.to();
-        BlobLedger.Claim inRepository = ledger.claimInRepository(to, blob.digest());
-        if (!inRepository.isOwner()) {
-            awaitLanding(inRepository);
-            return BlobResult.PRESENT;
-        }
-        try {
-            BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
-            BlobResult result;
-            if (!inRegistry.isOwner()) {
-                result = awaitLanding(inRegistry).filter(to::equals).isPresent() ? BlobResult.PRESENT
-                        : BlobResult.MOUNTED;
-            } else {
-                try {
-                    result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT
-                            : copy.from().registry().equals(to.registry()) ? BlobResult.MOUNTED
-                            : BlobResult.copied(Math.max(0, blob.size()));
-                    inRegistry.landed(to);
-                } catch (RuntimeException | Error e) {
-                    inRegistry.failed();
-                    throw e;
-                }
-            }
-            inRepository.landed(to);
-            return result;
-        } catch (RuntimeException | Error e) {
-            inRepository.failed();
-            throw e;
-        }
+        return onceInRepository(copy.to(), copy.blob().digest(),
+                () -> intoRepository(copy.blob(), copy.from(), copy.to(), ImageCopier::wouldPush),
+                () -> BlobResult.PRESENT);
     }
 
     /**
@@ -340,25 +294,29 @@ public final class ImageCopier {
      * when no copy of this run planned it there before (child manifests are pushed once per repository and run).
      */
     public boolean planChild(Repository to, Digest digest) {
-        BlobLedger.Claim claim = ledger.claimInRepository(to, digest);
-        if (!claim.isOwner()) {
-            awaitLanding(claim);
-            return false;
-        }
-        claim.landed(to);
-        return true;
+        return onceInRepository(to, digest, () -> true, () -> false);
     }
 
-    /** Mounts the blob when this run already put it into another repository of the registry, else transfers it. */
-    private BlobResult copyIntoRepository(Descriptor blob, Repository from, Repository to) {
+    /** How a blob goes into a target repository: pushed for real, or what a push would do (a dry run). */
+    @FunctionalInterface
+    private interface BlobPush {
+        BlobResult push(Descriptor blob, Repository from, Repository to, Repository mountFrom);
+    }
+
+    /**
+     * Mounts the blob when this run already put it into another repository of the registry, else transfers it
+     * ({@code push}); present when the target has it.
+     */
+    private BlobResult intoRepository(Descriptor blob, Repository from, Repository to, BlobPush push) {
         BlobLedger.Claim inRegistry = ledger.claimInRegistry(to, blob.digest());
         if (!inRegistry.isOwner()) {
             Optional<Repository> landedIn = awaitLanding(inRegistry);
             return landedIn.filter(to::equals).isPresent() ? BlobResult.PRESENT
-                    : push(blob, from, to, landedIn.orElse(null));
+                    : push.push(blob, from, to, landedIn.orElse(null));
         }
         try {
-            BlobResult result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT : push(blob, from, to, null);
+            BlobResult result = client.blobExists(to, blob.digest()) ? BlobResult.PRESENT
+                    : push.push(blob, from, to, null);
             inRegistry.landed(to);
             return result;
         } catch (RuntimeException | Error e) {
@@ -369,9 +327,20 @@ public final class ImageCopier {
 
     /** Mounts from {@code mountFrom} (another target repository) or the source when in the same registry. */
     private BlobResult push(Descriptor blob, Repository from, Repository to, Repository mountFrom) {
-        Repository mount = mountFrom != null ? mountFrom : (from.registry().equals(to.registry()) ? from : null);
-        BlobPushResult pushed = client.pushBlob(to, blob, offset -> client.openBlob(from, blob.digest(), offset), mount);
+        BlobPushResult pushed = client.pushBlob(to, blob, offset -> client.openBlob(from, blob.digest(), offset),
+                mountSource(from, to, mountFrom));
         return pushed.mounted() ? BlobResult.MOUNTED : BlobResult.copied(pushed.bytes());
+    }
+
+    /** What {@link #push} would do, without writing: a mount when it would try one, else a copy of the blob's size. */
+    private static BlobResult wouldPush(Descriptor blob, Repository from, Repository to, Repository mountFrom) {
+        return mountSource(from, to, mountFrom) != null ? BlobResult.MOUNTED
+                : BlobResult.copied(Math.max(0, blob.size()));
+    }
+
+    /** Where a push mounts from: {@code mountFrom}, else the source when it is in the target's registry, else none. */
+    private static Repository mountSource(Repository from, Repository to, Repository mountFrom) {
+        return mountFrom != null ? mountFrom : from.registry().equals(to.registry()) ? from : null;
     }
 
     private static Optional<Repository> awaitLanding(BlobLedger.Claim claim) {

@@ -368,10 +368,7 @@ public final class RegistryClient implements Closeable {
         Set<String> visited = new HashSet<>();
         String next = path + "?n=" + pageSize;
         while (next != null) {
-            if (!visited.add(next)) {
-                throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
-                        200, ErrorCode.UNKNOWN);
-            }
+            requireUnread(visited, next, operation);
             try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
                     Set.of(scope), operation))) {
                 if (response.status() != 200) {
@@ -380,9 +377,7 @@ public final class RegistryClient implements Closeable {
                 List<String> page = new ArrayList<>();
                 JSON.readTree(response.readBody(64 << 20)).path(field).forEach(name -> page.add(name.asText()));
                 names.addAll(page);
-                next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
-                        .map(link -> response.uri().resolve(link.group(1)).toString())
-                        .orElse(page.size() >= pageSize ? path + "?n=" + pageSize + "&last="
+                next = nextPage(response).orElse(page.size() >= pageSize ? path + "?n=" + pageSize + "&last="
                                 + URLEncoder.encode(page.get(page.size() - 1), StandardCharsets.UTF_8) : null);
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
@@ -410,10 +405,7 @@ public final class RegistryClient implements Closeable {
         String first = "/v2/" + repository.path() + "/referrers/" + subject;
         String next = first;
         while (next != null) {
-            if (!visited.add(next)) {
-                throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
-                        200, ErrorCode.UNKNOWN);
-            }
+            requireUnread(visited, next, operation);
             try (RegistryResponse response = transport.send(RegistryRequest.of("GET", repository, next,
                     Set.of(Scope.pull(repository.path())), operation).withHeader("Accept", MediaTypes.OCI_INDEX))) {
                 String type = MediaTypes.withoutParameters(response.header("Content-Type").orElse(null));
@@ -431,8 +423,7 @@ public final class RegistryClient implements Closeable {
                     throw RegistryErrors.fromResponse(operation, response);
                 }
                 referrers.addAll(ReferrersIndex.parse(response.readBody(MAX_MANIFEST_BYTES)));
-                next = response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
-                        .map(link -> response.uri().resolve(link.group(1)).toString()).orElse(null);
+                next = nextPage(response).orElse(null);
             } catch (IOException e) {
                 throw RegistryErrors.fromIo(operation, e);
             } catch (IllegalArgumentException e) {
@@ -505,6 +496,20 @@ public final class RegistryClient implements Closeable {
                             + "(GET /v2/_catalog answered HTTP " + response.status() + "): name the repositories in "
                             + "the images file instead of a namespace", refused.status(), refused.code());
                 });
+    }
+
+    /** The next page of a paged list, from the answer's {@code Link: <...>; rel="next"}, resolved against it. */
+    private static Optional<String> nextPage(RegistryResponse response) {
+        return response.header("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
+                .map(link -> response.uri().resolve(link.group(1)).toString());
+    }
+
+    /** Marks a page of a paged list read; a registry whose links lead back to a read page fails the list. */
+    private static void requireUnread(Set<String> visited, String page, String operation) {
+        if (!visited.add(page)) {
+            throw new PermanentRegistryException(operation + ": the registry links back to a page already read",
+                    200, ErrorCode.UNKNOWN);
+        }
     }
 
     private static Digest digestHeader(String operation, String value) {

@@ -77,12 +77,7 @@ public final class RunTally {
      */
     public synchronized ImageOutcome copied(String source, String destination, CopyResult result, double seconds,
                                             int attempts) {
-        blobsCopied += result.blobsCopied();
-        blobsMounted += result.blobsMounted();
-        blobsPresent += result.blobsPresent();
-        manifestsPushed += result.manifestsPushed();
-        referrers = referrers.plus(result.referrers());
-        bytes += result.bytes();
+        count(result);
         ImageOutcome outcome = new ImageOutcome(source, destination, result.outcome(), result.digest().toString(),
                 result.bytes(), seconds, attempts, result.note());
         int done = end(outcome, source, destination);
@@ -187,11 +182,7 @@ public final class RunTally {
      */
     public synchronized ImageOutcome planned(String source, String destination, CopyResult result) {
         dryRun = true;
-        blobsCopied += result.blobsCopied();
-        blobsMounted += result.blobsMounted();
-        blobsPresent += result.blobsPresent();
-        manifestsPushed += result.manifestsPushed();
-        bytes += result.bytes();
+        count(result);
         boolean copies = !result.pushedNothing();
         String detail = copies ? String.format("would copy %d blobs (%s), mount %d, find %d present; push %s",
                 result.blobsCopied(), Sizes.human(result.bytes()), result.blobsMounted(), result.blobsPresent(),
@@ -289,6 +280,16 @@ public final class RunTally {
                         retries, rateLimited, referrers.copied(), referrers.present(), referrers.skipped()),
                 outcomes, abandoned, new RunSummary.PruneCounts(pruning, pruned, pruneStale, pruneNotDeleted,
                 pruneRefused));
+    }
+
+    /** Adds what a copy (or, in a dry run, its plan) did to the run's counts: blobs, manifests, bytes, referrers. */
+    private void count(CopyResult result) {
+        blobsCopied += result.blobsCopied();
+        blobsMounted += result.blobsMounted();
+        blobsPresent += result.blobsPresent();
+        manifestsPushed += result.manifestsPushed();
+        referrers = referrers.plus(result.referrers());
+        bytes += result.bytes();
     }
 
     /** Records an outcome; returns how many pairs have ended so far. */

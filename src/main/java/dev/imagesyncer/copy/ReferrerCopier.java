@@ -42,7 +42,6 @@ public final class ReferrerCopier {
 
     /** Below the first level of referrers, how many more are followed: 8 levels in all (a signature of an SBOM is 2). */
     private static final int MAX_DEPTH = 7;
-    private static final List<String> COSIGN_SUFFIXES = List.of(".sig", ".att", ".sbom");
 
     private final RegistryClient client;
     private final ImageCopier copier;
@@ -245,7 +244,7 @@ public final class ReferrerCopier {
         }
 
         private List<String> cosignTagsOf(Digest subject) {
-            return COSIGN_SUFFIXES.stream().map(suffix -> ReferrersIndex.fallbackTag(subject) + suffix)
+            return ReferrersIndex.COSIGN_SUFFIXES.stream().map(suffix -> ReferrersIndex.fallbackTag(subject) + suffix)
                     .filter(tagsOf(from)::contains).toList();
         }
 

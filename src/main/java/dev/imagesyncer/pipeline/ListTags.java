@@ -6,13 +6,13 @@ import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.config.TagFilter;
 import dev.imagesyncer.job.ImageJob;
 import dev.imagesyncer.job.JobOptions;
+import dev.imagesyncer.registry.ReferrersIndex;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The {@code list-tags} step: one rule of the images file (body {@link SyncRule}) becomes the images it names
@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
 public final class ListTags extends RunStep<SyncRule> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListTags.class);
-    /** The tags of the referrers tag schema and cosign's, which name the image they belong to by its digest. */
-    private static final Pattern REFERRER_TAG = Pattern.compile("sha(256|512)-[0-9a-f]{64,128}(\\.(sig|att|sbom))?");
 
     public ListTags(ActiveRuns runs) {
         super(runs, SyncRule.class);
@@ -102,7 +100,7 @@ public final class ListTags extends RunStep<SyncRule> {
      * of the listing, said in one line.
      */
     private static List<String> withoutReferrerTags(List<String> listed, SyncRule rule, int number) {
-        List<String> images = listed.stream().filter(tag -> !REFERRER_TAG.matcher(tag).matches()).toList();
+        List<String> images = listed.stream().filter(tag -> !ReferrersIndex.isReferrerTag(tag)).toList();
         int left = listed.size() - images.size();
         if (left > 0) {
             LOG.info("{}: rule {} (\"{}\"): {} of {} name{} referrers of an image (sha256-<digest>[.sig|.att|.sbom]):"

@@ -4,6 +4,7 @@ import dev.imagesyncer.registry.Descriptor;
 import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.Manifest;
+import dev.imagesyncer.registry.ReferrersIndex;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.registry.Repository;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds, in the destination repositories rules write, the tags no rule selects any more, and what may be deleted
@@ -31,9 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class Pruner {
 
-    /** The tags that name an image by its digest: the referrers tag schema's and cosign's. */
-    private static final Pattern REFERRER_TAG =
-            Pattern.compile("(sha256-[0-9a-f]{64}|sha512-[0-9a-f]{128})(\\.(sig|att|sbom))?");
 
     private final RegistryClient client;
 
@@ -67,7 +63,7 @@ public final class Pruner {
         List<String> candidates = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         for (String tag : tags) {
-            if (target.wanted().contains(tag) || REFERRER_TAG.matcher(tag).matches()) {
+            if (target.wanted().contains(tag) || ReferrersIndex.isReferrerTag(tag)) {
                 kept.add(tag);
             } else {
                 candidates.add(tag);
@@ -121,11 +117,8 @@ public final class Pruner {
         Map<Digest, String> protectedBy = new HashMap<>();
         Set<Digest> read = new HashSet<>();
         for (String tag : kept) {
-            Matcher referrerTag = REFERRER_TAG.matcher(tag);
-            if (referrerTag.matches()) {
-                protectedBy.putIfAbsent(Digest.parse(referrerTag.group(1).replaceFirst("-", ":")),
-                        "the tag " + tag + " that stays refers to it");
-            }
+            ReferrersIndex.subjectOf(tag).ifPresent(subject -> protectedBy.putIfAbsent(subject,
+                    "the tag " + tag + " that stays refers to it"));
             Digest digest = digests.get(tag);
             if (digest == null) {
                 continue;

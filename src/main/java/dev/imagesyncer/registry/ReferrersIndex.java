@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A list of referrers as registries serve it: an OCI image index whose {@code manifests} are the referrers'
@@ -24,6 +26,11 @@ import java.util.Set;
 public final class ReferrersIndex {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The suffixes of cosign's tags of an image: its signatures, attestations and SBOMs. */
+    public static final List<String> COSIGN_SUFFIXES = List.of(".sig", ".att", ".sbom");
+    /** A tag of the referrers tag schema ({@code sha256-<hex>}) or cosign's ({@code sha256-<hex>.sig}). */
+    private static final Pattern REFERRER_TAG =
+            Pattern.compile("(sha256|sha512)-([0-9a-f]{64,128})(\\.(sig|att|sbom))?");
 
     private ReferrersIndex() {
     }
@@ -37,6 +44,30 @@ public final class ReferrersIndex {
         String hex = subject.hex();
         return (algorithm.length() > 32 ? algorithm.substring(0, 32) : algorithm) + "-"
                 + (hex.length() > 64 ? hex.substring(0, 64) : hex);
+    }
+
+    /**
+     * True for a tag that names an image by its digest to list its referrers: the referrers tag schema's
+     * ({@code sha256-<hex>}) or cosign's ({@code sha256-<hex>.sig|.att|.sbom}). Such tags travel with their image.
+     */
+    public static boolean isReferrerTag(String tag) {
+        return REFERRER_TAG.matcher(tag).matches();
+    }
+
+    /**
+     * The digest a referrer tag ({@link #isReferrerTag}) names, when it names a whole one; empty otherwise (another
+     * tag, or a digest the tag schema cut short).
+     */
+    public static Optional<Digest> subjectOf(String tag) {
+        Matcher matcher = REFERRER_TAG.matcher(tag);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Digest(matcher.group(1), matcher.group(2)));
+        } catch (IllegalArgumentException cutShort) {
+            return Optional.empty();
+        }
     }
 
     /**

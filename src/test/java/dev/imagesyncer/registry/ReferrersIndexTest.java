@@ -75,4 +75,16 @@ class ReferrersIndexTest {
         assertThatThrownBy(() -> ReferrersIndex.parse("<html>".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
     }
+
+    @Test
+    void referrer_tags_are_those_of_the_tag_schema_and_of_cosign_and_name_their_image_when_whole() {
+        assertThat(ReferrersIndex.isReferrerTag("sha256-" + SUBJECT.hex())).isTrue();
+        assertThat(ReferrersIndex.isReferrerTag("sha256-" + SUBJECT.hex() + ".sig")).isTrue();
+        assertThat(ReferrersIndex.isReferrerTag("sha512-" + "ab".repeat(32))).as("a sha512 digest cut to 64").isTrue();
+        assertThat(ReferrersIndex.isReferrerTag("v1.0")).isFalse();
+        assertThat(ReferrersIndex.isReferrerTag("sha256-" + SUBJECT.hex() + ".txt")).isFalse();
+        assertThat(ReferrersIndex.subjectOf("sha256-" + SUBJECT.hex() + ".att")).contains(SUBJECT);
+        assertThat(ReferrersIndex.subjectOf("sha512-" + "ab".repeat(32))).as("cut short: no whole digest").isEmpty();
+        assertThat(ReferrersIndex.subjectOf("latest")).isEmpty();
+    }
 }

@@ -2,7 +2,9 @@ package dev.imagesyncer.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagesyncer.cluster.EmbeddedBroker;
 import dev.imagesyncer.config.ConfigException;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import dev.imagesyncer.report.RunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 
 /**
@@ -36,6 +39,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     static final int SUCCESS = 0;
     static final int USAGE_ERROR = 2;
     static final int IMAGES_FAILED = 255;
+    /** The environment variable that holds the password of {@code --broker}'s user (never a flag: ps shows those). */
+    static final String BROKER_PASSWORD = "CAMEL_IMAGE_SYNCER_BROKER_PASSWORD";
     private static final String CHUNK_MIB = "CAMEL_IMAGE_SYNCER_CHUNK_MIB";
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -88,6 +93,22 @@ public final class ImageSyncerApplication implements Callable<Integer> {
 
     @Option(names = "--output-plan", paramLabel = "FILE", description = "with --dry-run, write the plan as JSON")
     Path planFile;
+
+    @Option(names = "--broker", paramLabel = "DIR", description = "run an ActiveMQ Artemis broker for cluster mode "
+            + "in this process (its journal in DIR) instead of syncing, until SIGTERM or Ctrl-C; the password comes "
+            + "from $" + BROKER_PASSWORD)
+    Path brokerDirectory;
+
+    @Option(names = "--broker-host", paramLabel = "ADDRESS", description = "with --broker, the address to listen on "
+            + "(default 127.0.0.1: whoever can send jobs can make the mirror push)")
+    String brokerHost = "127.0.0.1";
+
+    @Option(names = "--broker-port", paramLabel = "PORT", description = "with --broker, the TCP port (default 61616)")
+    int brokerPort = 61616;
+
+    @Option(names = "--broker-user", paramLabel = "NAME", description = "with --broker, the user clients log in as "
+            + "(default mirror)")
+    String brokerUser = "mirror";
 
     @Option(names = "--prune", description = "after the copies, delete from the destination repositories of rules "
             + "that list their source's tags the tags no rule selects any more (see the README's safety rules)")
@@ -214,6 +235,9 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         if (configFile != null && (authFile != null || imagesFile != null)) {
             err.println("warning: --config is given, so --auth and --images are ignored");
         }
+        if (brokerDirectory != null) {
+            return runBroker(err);
+        }
         if (sources.size() != destinations.size()) {
             return error(err, "--src and --dest go in pairs: " + sources.size() + " --src, " + destinations.size()
                     + " --dest", null, USAGE_ERROR);
@@ -252,6 +276,43 @@ public final class ImageSyncerApplication implements Callable<Integer> {
                     ? error(err, config.getMessage(), e, USAGE_ERROR)
                     : error(err, oneLine(message(rootCause(e))), e, IMAGES_FAILED);
         }
+    }
+
+    /** {@code --broker}: an Artemis broker in this process until the JVM is stopped. */
+    private int runBroker(PrintWriter err) {
+        EmbeddedBroker broker;
+        try {
+            broker = new EmbeddedBroker(brokerDirectory, brokerHost, brokerPort, brokerUser,
+                    System.getenv(BROKER_PASSWORD));
+        } catch (IllegalArgumentException e) {
+            return error(err, e.getMessage() + " (the password: $" + BROKER_PASSWORD + ")", null, USAGE_ERROR);
+        }
+        EmbeddedActiveMQ running;
+        try {
+            running = broker.start();
+        } catch (Exception e) {
+            return error(err, "the broker did not start on " + broker.url() + ": " + oneLine(message(rootCause(e))), e,
+                    USAGE_ERROR);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.stop();
+            } catch (Exception e) {
+                err.println("error: stopping the broker: " + oneLine(message(e)));
+            } finally {
+                stopped.countDown();
+            }
+        }, "broker-stop"));
+        spec.commandLine().getOut().println("broker listening on " + broker.url() + " (journal in " + brokerDirectory
+                + "); stop it with SIGTERM or Ctrl-C");
+        spec.commandLine().getOut().flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return SUCCESS;
     }
 
     /**

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,6 +43,8 @@ public final class SyncApplication implements AutoCloseable {
     private static final long MAX_STOP_TIMEOUT_SECONDS = 86_400;
 
     private final Main main;
+    /** Cluster mode's JMS side (sync.cluster.brokerUrl), or null. */
+    private volatile ClusterMode cluster;
     private final SyncBeans beans;
     private volatile boolean service;
     private volatile Duration stopTimeout;
@@ -78,9 +82,20 @@ public final class SyncApplication implements AutoCloseable {
                 main.configure().setShutdownTimeout((int) stopTimeout.toSeconds());
                 String written = sync.text("sync.schedule");
                 service = written != null;
+                cluster = ClusterMode.configure(sync, support.getCamelContext(), properties,
+                        (int) sync.number("sync.proc", "--proc", 1, 5));
+                List<String> left = new ArrayList<>();
                 if (!service) {
                     // one run needs no scheduler, queue nor HTTP server: they would double the start-up time
-                    main.configure().withRoutesExcludePattern("**/" + SERVICE_ROUTES);
+                    left.add("**/" + SERVICE_ROUTES);
+                }
+                if (cluster == null) {
+                    left.add("**/" + ClusterMode.ROUTES);
+                }
+                if (!left.isEmpty()) {
+                    main.configure().withRoutesExcludePattern(String.join(",", left));
+                }
+                if (!service) {
                     return;
                 }
                 try {
@@ -170,7 +185,11 @@ public final class SyncApplication implements AutoCloseable {
 
     /** Runs the service until the process is asked to stop (SIGTERM, SIGINT). */
     public void serve() throws Exception {
-        main.run();
+        try {
+            main.run();
+        } finally {
+            stopBroker();
+        }
     }
 
     /** The running Camel context, for an embedding application or a test. */
@@ -187,6 +206,7 @@ public final class SyncApplication implements AutoCloseable {
     private void stopWithin(Duration time) {
         main.getCamelContext().getShutdownStrategy().setTimeout(Math.max(1, time.toSeconds()));
         main.stop();
+        stopBroker();
     }
 
     @Override
@@ -195,5 +215,19 @@ public final class SyncApplication implements AutoCloseable {
             stop.uninstall();
         }
         main.stop();
+        stopBroker();
+    }
+
+    /** The embedded broker stops after Camel, whose consumers would fail on a broker gone first. */
+    private void stopBroker() {
+        ClusterMode running = cluster;
+        cluster = null;
+        if (running != null) {
+            try {
+                running.close();
+            } catch (Exception e) {
+                LOG.warn("stopping the embedded broker: {}", e.getMessage());
+            }
+        }
     }
 }

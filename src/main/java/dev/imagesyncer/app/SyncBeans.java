@@ -12,7 +12,11 @@ import dev.imagesyncer.pipeline.BlobTally;
 import dev.imagesyncer.pipeline.BlobsLanded;
 import dev.imagesyncer.pipeline.CopyBlob;
 import dev.imagesyncer.pipeline.CopyReferrers;
+import dev.imagesyncer.pipeline.DispatchCopy;
+import dev.imagesyncer.pipeline.Dispatching;
 import dev.imagesyncer.pipeline.DryRun;
+import dev.imagesyncer.pipeline.PlannedElsewhere;
+import dev.imagesyncer.pipeline.ReturnOutcome;
 import dev.imagesyncer.pipeline.PruneDestinations;
 import dev.imagesyncer.pipeline.RecordPlan;
 import dev.imagesyncer.pipeline.EventBodies;
@@ -115,6 +119,13 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("failures", new FailureRecorder(runs));
         registry.bind("redeliveryLog", new RedeliveryLog(runs, metrics));
         registry.bind("events", new EventBodies(metrics));
+        // cluster mode: the copy jobs go through the job queue, their outcomes back to the planner
+        String node = ClusterMode.node(properties);
+        boolean cluster = properties.text("sync.cluster.brokerUrl") != null;
+        registry.bind("dispatching", new Dispatching(runs, cluster));
+        registry.bind("plannedElsewhere", new PlannedElsewhere(runs));
+        registry.bind("dispatchCopy", new DispatchCopy(runs, ClusterMode.outcomesQueue(properties, node)));
+        registry.bind("returnOutcome", new ReturnOutcome(node));
         guard = new ManagementGuard(token(properties));
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
@@ -172,10 +183,18 @@ public final class SyncBeans implements CamelConfiguration {
         if (jdbcUrl == null) {
             return null;
         }
-        String node = properties.text("sync.cluster.node", java.lang.management.ManagementFactory.getRuntimeMXBean()
-                .getName());
+        String node = ClusterMode.node(properties);
         return new RunsTable(jdbcUrl, properties.text("sync.cluster.jdbcUser"),
                 properties.text("sync.cluster.jdbcPassword"), node, Duration.ofSeconds(5));
+    }
+
+    /**
+     * What this instance sends as {@code User-Agent}: {@code camel-image-syncer/<version> node/<node>}, so that a
+     * registry's log (or a test's front) tells which instance of a cluster made a request.
+     */
+    private static String userAgent(SyncProperties properties) {
+        String version = SyncBeans.class.getPackage().getImplementationVersion();
+        return "camel-image-syncer/" + (version != null ? version : "dev") + " node/" + ClusterMode.node(properties);
     }
 
     /** What the flags set for every rule that does not set it itself: tag filters, skipExisting. */
@@ -209,7 +228,7 @@ public final class SyncBeans implements CamelConfiguration {
                 Duration.ofMillis(properties.number("sync.retries.delay", "milliseconds", 0, 1000)),
                 Duration.ofSeconds(properties.number("sync.readTimeout", "--read-timeout", 1, 300)),
                 properties.number("sync.upload.chunkMib", "CAMEL_IMAGE_SYNCER_CHUNK_MIB", 1, 64) << 20,
-                properties.list("sync.caFiles").stream().map(Path::of).toList());
+                properties.list("sync.caFiles").stream().map(Path::of).toList(), userAgent(properties));
         try {
             CaFiles.read(transfers.caFiles());
         } catch (IllegalArgumentException e) {

@@ -13,7 +13,9 @@ import dev.imagesyncer.copy.ReferrerSelection;
 import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.job.DestinationCheck;
+import dev.imagesyncer.job.CopyJob;
 import dev.imagesyncer.job.ImageJob;
+import dev.imagesyncer.job.JobOutcome;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.registry.RegistryClientSettings;
 import dev.imagesyncer.registry.ResumePolicy;
@@ -41,7 +43,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,6 +54,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #finish} ends it. {@link #interrupt()} stops it: images not started stay so, chunked uploads stop at
  * their next chunk boundary (journaled for the next run), and no run opens after it; {@link #awaitIdle} waits
  * for the run to end and {@link #abandon} ends it without waiting.
+ *
+ * <p>In cluster mode this instance also copies jobs of runs other instances planned, taken from the job queue:
+ * {@link #join} gives such a run a context here (this instance's own auth file and registry client, a blob
+ * ledger the jobs of that run share), which {@link #context} finds like its own run's, and closes it once it has
+ * had no job for {@value #JOINED_IDLE_SECONDS} seconds. The planner waits for the outcomes of the jobs it sent
+ * ({@link #awaitOutcomes}) and records those that come back ({@link #received}).
  */
 public final class ActiveRuns {
 
@@ -68,6 +78,14 @@ public final class ActiveRuns {
     /** Cluster mode: the runs of every instance; null for one instance. */
     private final RunsTable cluster;
     private volatile AutoCloseable checkIn;
+    /** Cluster mode: the runs other instances planned whose jobs this one copies, by run id. */
+    private final Map<String, Joined> joined = new ConcurrentHashMap<>();
+    /** How long a joined run with no job in progress stays open, in seconds. */
+    static final int JOINED_IDLE_SECONDS = 60;
+
+    /** A run planned elsewhere: its context here, its jobs in progress, and when its last job ended. */
+    private record Joined(RunContext run, AtomicInteger copying, AtomicReference<Instant> lastUsed) {
+    }
 
     public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock) {
         this(settings, metrics, clock, null);
@@ -140,7 +158,7 @@ public final class ActiveRuns {
         try {
             Object images = exchange.getMessage().getBody();
             SyncConfig config = isEmpty(images) ? loadConfig(settings) : configWithImages(images);
-            RunContext run = newRun(config);
+            RunContext run = newRun(RUN_ID.format(clock.instant()), config);
             if (cluster != null && !claimInCluster(run)) {
                 try {
                     run.close();
@@ -207,7 +225,7 @@ public final class ActiveRuns {
         }
     }
 
-    private RunContext newRun(SyncConfig config) {
+    private RunContext newRun(String runId, SyncConfig config) {
         RunSettings.Transfers transfers = settings.transfers();
         CredentialSource credentials = config.auth().credentials().orElse(
                 DockerConfigCredentials.fromEnvironment(settings.inputs().environment()));
@@ -218,7 +236,8 @@ public final class ActiveRuns {
                 .withCaFiles(transfers.caFiles())
                 .withRegistryCaFiles(config.auth()::caFile)
                 .withConnections(16 * transfers.proc(), 8 * transfers.proc())
-                .withReadTimeout(transfers.readTimeout());
+                .withReadTimeout(transfers.readTimeout())
+                .withUserAgent(transfers.userAgent());
         if (transfers.uploadChunkBytes() > 0) {
             clientSettings = clientSettings.withChunkedUploads(4 * transfers.uploadChunkBytes(),
                     transfers.uploadChunkBytes());
@@ -237,7 +256,7 @@ public final class ActiveRuns {
             client.refuseWrites(); // the routes' dryRun filter keeps writes away; this holds even in edited routes
         }
         // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
-        return new RunContext(RUN_ID.format(clock.instant()), settings, config, client,
+        return new RunContext(runId, settings, config, client,
                 new ImageCopier(client, Runnable::run, new BlobLedger()), tally);
     }
 
@@ -248,10 +267,121 @@ public final class ActiveRuns {
      */
     public RunContext context(String runId) {
         RunContext run = active.get();
-        if (run == null || !run.id().equals(runId)) {
+        if (run != null && run.id().equals(runId)) {
+            return run;
+        }
+        Joined other = runId == null ? null : joined.get(runId);
+        if (other == null) {
             throw new IllegalStateException("no sync run " + runId + " is going in this process");
         }
-        return run;
+        return other.run();
+    }
+
+    /**
+     * Cluster mode, the first step of a copy job taken from the job queue (body {@link CopyJob}, header
+     * {@link Headers#RUN_ID}): a job of this instance's own run is copied and recorded here like any other; a job
+     * of a run another instance planned gets that run's context here (made at its first job, with this instance's
+     * auth file; {@link #isPlannedElsewhere} is then true for it), and its outcome goes back to its planner.
+     *
+     * @throws IllegalStateException when this instance is stopping: the job's transaction rolls back and the
+     *                               broker gives it to another instance
+     */
+    public void join(Exchange exchange) {
+        if (stopping) {
+            throw new IllegalStateException("this instance is stopping: the job goes back to the queue");
+        }
+        String runId = exchange.getMessage().getHeader(Headers.RUN_ID, String.class);
+        CopyJob job = exchange.getMessage().getBody(CopyJob.class);
+        if (runId == null || job == null) {
+            throw new IllegalArgumentException("a copy job without its run (header " + Headers.RUN_ID
+                    + ") or its body: dropped");
+        }
+        RunContext own = active.get();
+        if (own != null && own.id().equals(runId)) {
+            return;
+        }
+        closeIdleJoined();
+        Joined run = joined.computeIfAbsent(runId, id -> {
+            LOG.info("sync run {} of another instance: copying its jobs here too", id);
+            return new Joined(newRun(id, jobConfig()), new AtomicInteger(), new AtomicReference<>(clock.instant()));
+        });
+        run.copying().incrementAndGet();
+        run.run().tally().planned(List.of(job.source()), List.of(List.of(job.destination())));
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                run.lastUsed().set(clock.instant());
+                run.copying().decrementAndGet();
+            }
+        });
+    }
+
+    /** The files a joined run copies with: this instance's auth (its images file plays no part). */
+    private SyncConfig jobConfig() {
+        RunSettings.Inputs inputs = settings.inputs();
+        if (inputs.configFile() != null) {
+            return new SyncConfig(SyncConfig.load(inputs.configFile(), null, null, inputs.environment(),
+                    inputs.defaults()).auth(), new ImagesConfig(List.of()));
+        }
+        AuthConfig auth = inputs.authFile() != null ? AuthConfig.load(inputs.authFile(), inputs.environment())
+                : AuthConfig.empty();
+        return new SyncConfig(auth, new ImagesConfig(List.of()));
+    }
+
+    /** Closes the joined runs that have had no job in progress for {@value #JOINED_IDLE_SECONDS} seconds. */
+    private void closeIdleJoined() {
+        Instant idleSince = clock.instant().minusSeconds(JOINED_IDLE_SECONDS);
+        joined.forEach((id, run) -> {
+            if (run.copying().get() == 0 && run.lastUsed().get().isBefore(idleSince) && joined.remove(id, run)) {
+                try {
+                    run.run().close();
+                } catch (IOException e) {
+                    LOG.debug("closing the registry client of joined run {} failed: {}", id, e.getMessage());
+                }
+            }
+        });
+    }
+
+    /**
+     * True when run {@code runId} was planned by another instance: this one copies some of its jobs, and their
+     * outcomes go back to that instance, which records them and sends their events.
+     */
+    public boolean isPlannedElsewhere(String runId) {
+        RunContext own = active.get();
+        return (own == null || !own.id().equals(runId)) && runId != null && joined.containsKey(runId);
+    }
+
+    /**
+     * Cluster mode: waits until every copy run {@code runId} sent to the job queue has its outcome, or the run is
+     * interrupted; says every 30 seconds how many it waits for. Returns at once when it sent none.
+     *
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public void awaitOutcomes(String runId) throws InterruptedException {
+        RunTally tally = context(runId).tally();
+        long said = System.nanoTime();
+        for (int waiting = tally.awaiting(); waiting > 0 && !tally.isInterrupted(); waiting = tally.awaiting()) {
+            if (System.nanoTime() - said > Duration.ofSeconds(30).toNanos()) {
+                LOG.info("sync run {}: waiting for the outcomes of {} copies in the cluster", runId, waiting);
+                said = System.nanoTime();
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * Cluster mode: records an outcome that came back from the instance that copied it, in its run's tally.
+     * Returns it, for its event; null when its run is not going here any more (it ended, or was closed
+     * {@code incomplete}) or the pair already had an outcome (a job delivered twice): said, not counted.
+     */
+    public ImageOutcome received(JobOutcome outcome) {
+        RunContext run = active.get();
+        if (run == null || !run.id().equals(outcome.runId())) {
+            LOG.warn("an outcome of sync run {} came back after that run ended: {} -> {} {}", outcome.runId(),
+                    outcome.outcome().source(), outcome.outcome().destination(), outcome.outcome().result());
+            return null;
+        }
+        return run.tally().received(outcome.outcome(), outcome.counts(), outcome.node());
     }
 
     /**
@@ -294,6 +424,7 @@ public final class ActiveRuns {
      */
     public void interrupt() {
         stopping = true;
+        joined.values().forEach(other -> other.run().tally().interrupted());
         RunContext run = active.get();
         if (run != null && !run.tally().isInterrupted()) {
             run.tally().interrupted();

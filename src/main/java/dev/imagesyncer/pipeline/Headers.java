@@ -17,6 +17,17 @@ public final class Headers {
     /** The blob's size in bytes on copy-blob (-1 when its manifest does not say). */
     public static final String SIZE = "ImageSyncerSize";
 
+    /**
+     * Cluster mode, on a copy job in the job queue: the queue its outcome goes back to (the planning instance's
+     * outcomes queue).
+     */
+    public static final String REPLY_TO = "ImageSyncerReplyTo";
+    /**
+     * Cluster mode, on a copy job in the job queue: its destination repository ({@code registry/repository}), the
+     * JMS message group, so that no repository is written by two instances at once.
+     */
+    public static final String GROUP = "JMSXGroupID";
+
     private Headers() {
     }
 }

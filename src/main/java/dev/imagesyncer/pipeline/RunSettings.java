@@ -80,9 +80,10 @@ public record RunSettings(Inputs inputs, CopyOptions copy, Transfers transfers, 
      * @param readTimeout      how long a registry may stay silent in the middle of an answer ({@code --read-timeout})
      * @param uploadChunkBytes blobs over 4 times this many bytes are uploaded in chunks of this size
      * @param caFiles          PEM files of CA certificates trusted for every registry ({@code --ca-file})
+     * @param userAgent        the {@code User-Agent} of every registry request
      */
     public record Transfers(int proc, int retries, Duration retryDelay, Duration readTimeout, long uploadChunkBytes,
-                            List<Path> caFiles) {
+                            List<Path> caFiles, String userAgent) {
         public Transfers {
             caFiles = List.copyOf(caFiles);
             if (proc < 1) {

@@ -20,6 +20,7 @@ public record Descriptor(String mediaType, Digest digest, long size, Platform pl
      * Foreign (non-distributable) layers are fetched by clients from their URLs and never pushed to a registry.
      * The media type says so; {@code urls} alone does not (OCI allows them on ordinary layers as extra sources).
      */
+    @com.fasterxml.jackson.annotation.JsonIgnore // derived, not a field of the descriptor's JSON
     public boolean isForeign() {
         return mediaType != null && (mediaType.contains(".foreign.") || mediaType.contains("nondistributable"));
     }

@@ -90,6 +90,13 @@ public record RegistryClientSettings(
                 userAgent);
     }
 
+    /** Every request's {@code User-Agent} (RFC 9110 section 10.1.5): product tokens, such as {@code name/1.0}. */
+    public RegistryClientSettings withUserAgent(String agent) {
+        return new RegistryClientSettings(insecureRegistries, caFiles, registryCaFile, maxConnections,
+                maxConnectionsPerHost, connectTimeout, readTimeout, chunkedUploadThreshold, chunkSize, tagPageSize,
+                agent);
+    }
+
     public boolean isInsecure(String registry) {
         return insecureRegistries.test(registry);
     }

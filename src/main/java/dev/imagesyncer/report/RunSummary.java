@@ -65,6 +65,16 @@ public record RunSummary(String runId, Instant started, Instant finished, String
                                  long bytes, int retries, int rateLimited, int referrersCopied,
                                  int referrersPresent, int referrersSkipped) {
 
+        /** Nothing transferred. */
+        public static final TransferCounts NONE = new TransferCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** What one copy ({@code result}) transferred: its blobs, manifests, bytes and referrers; no retries. */
+        public static TransferCounts of(dev.imagesyncer.copy.CopyResult result) {
+            return new TransferCounts(result.blobsCopied(), result.blobsMounted(), result.blobsPresent(),
+                    result.manifestsPushed(), result.bytes(), 0, 0, result.referrers().copied(),
+                    result.referrers().present(), result.referrers().skipped());
+        }
+
         /** True when the run met referrers ({@code --referrers}). */
         public boolean anyReferrers() {
             return referrersCopied + referrersPresent + referrersSkipped > 0;

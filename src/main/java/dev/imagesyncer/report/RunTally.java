@@ -30,6 +30,8 @@ public final class RunTally {
     private final Set<Pair> planned = new LinkedHashSet<>();
     private final Set<Pair> started = new LinkedHashSet<>();
     private final Set<Pair> ended = new LinkedHashSet<>();
+    /** Cluster mode: the pairs sent to the job queue, for other instances (or this one) to copy. */
+    private final Set<Pair> dispatched = new LinkedHashSet<>();
     private final List<ImageOutcome> outcomes = new ArrayList<>();
     private int total;
     private int blobsCopied;
@@ -192,6 +194,58 @@ public final class RunTally {
                 result.digest().toString(), result.bytes(), 0, 1, detail);
         int done = end(outcome, source, destination);
         PROGRESS.info("[{}/{}] {} -> {}  {}: {}", done, total, source, destination, outcome.result(), detail);
+        return outcome;
+    }
+
+    /**
+     * Cluster mode: the copy of {@code source} to {@code destination} went to the job queue; the run waits for its
+     * outcome ({@link #awaiting()}), which comes back from whichever instance copies it ({@link #received}).
+     */
+    public synchronized void dispatched(String source, String destination) {
+        dispatched.add(new Pair(source, destination));
+    }
+
+    /** Cluster mode: how many copies sent to the job queue have no outcome yet. */
+    public synchronized int awaiting() {
+        return (int) dispatched.stream().filter(pair -> !ended.contains(pair)).count();
+    }
+
+    /**
+     * Cluster mode: the outcome of a copy another instance made ({@code node}), with what it transferred
+     * ({@code counts}); returns it, or null when the pair already has one (a job delivered twice, after an
+     * instance died holding it, is recorded once).
+     */
+    public synchronized ImageOutcome received(ImageOutcome outcome, RunSummary.TransferCounts counts, String node) {
+        String source = outcome.source();
+        String destination = outcome.destination();
+        if (ended.contains(new Pair(source, destination))) {
+            LOG.debug("{} -> {}: a second outcome ({}, from {}) is ignored", source, destination, outcome.result(),
+                    node);
+            return null;
+        }
+        if (!planned.contains(new Pair(source, destination))) {
+            total++;
+        }
+        blobsCopied += counts.blobsCopied();
+        blobsMounted += counts.blobsMounted();
+        blobsPresent += counts.blobsPresent();
+        manifestsPushed += counts.manifestsPushed();
+        referrers = referrers.plus(new ReferrerCounts(counts.referrersCopied(), counts.referrersPresent(),
+                counts.referrersSkipped()));
+        bytes += counts.bytes();
+        retries += counts.retries();
+        rateLimited += counts.rateLimited();
+        int done = end(outcome, source, destination);
+        if (ImageOutcome.SYNCED.equals(outcome.result())) {
+            PROGRESS.info("[{}/{}] {} -> {}  {}  {}  {}  (on {})", done, total, source, destination, outcome.digest(),
+                    Sizes.human(outcome.bytes()), String.format("%.1f s", outcome.seconds()), node);
+        } else if (ImageOutcome.FAILED.equals(outcome.result())) {
+            PROGRESS.warn("[{}/{}] {} -> {}  failed on {}: {}", done, total, source, destination, node,
+                    outcome.detail());
+        } else {
+            PROGRESS.info("[{}/{}] {} -> {}  {} on {}: {}", done, total, source, destination, outcome.result(), node,
+                    outcome.detail());
+        }
         return outcome;
     }
 

@@ -57,6 +57,17 @@ record JarRun(int exitCode, String stdout, String stderr) {
             }
         }
 
+        /** Waits until stderr (the log) holds {@code text}; fails after a minute or when the process ends. */
+        void awaitStderr(String text) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (!Files.readString(err, StandardCharsets.UTF_8).contains(text)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("no '" + text + "' in:\n" + stdoutSoFar() + Files.readString(err));
+                }
+                Thread.sleep(20);
+            }
+        }
+
         /**
          * Waits until the upload journal of a run in {@code directory} holds an entry of at least {@code offset}
          * bytes, and returns that entry's offset; fails after a minute or when the process ends first.

@@ -69,6 +69,17 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
     public record RecordedRequest(String method, String path, String query, boolean hadAuthorization) {
     }
 
+    /**
+     * A write (PUT, POST, PATCH, DELETE) as the front served it, for tests of several instances: which repository,
+     * which instance (the {@code node/<id>} of its User-Agent, or the whole header), and when it started and ended
+     * ({@link System#nanoTime()}).
+     */
+    public record Write(String repository, String node, long started, long ended) {
+    }
+
+    private static final Pattern WRITE_PATH = Pattern.compile("^/v2/(.+)/(?:blobs/uploads/.*|blobs/[^/]+|manifests/[^/]+)$");
+    private static final Pattern NODE = Pattern.compile("node/(\\S+)");
+
     /** Query parameter the redirect target requires, as a pre-signed URL would. */
     public static final String REDIRECT_SIGNATURE_PARAM = "X-Test-Signature";
 
@@ -91,6 +102,7 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
     private final ExecutorService executor;
     private final String redirectSignature = UUID.randomUUID().toString();
     private final List<RecordedRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<Write> writes = Collections.synchronizedList(new ArrayList<>());
     private final List<RecordedRequest> redirectTargetRequests = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> corruptDigests = ConcurrentHashMap.newKeySet();
     private final List<Failure> failures = new ArrayList<>();
@@ -285,6 +297,31 @@ public final class RegistryFront implements PlainHttpFront, AutoCloseable {
     // ---------------------------------------------------------------- handlers
 
     private void handle(HttpExchange exchange) {
+        long started = System.nanoTime();
+        try {
+            handleTimed(exchange);
+        } finally {
+            String method = exchange.getRequestMethod();
+            Matcher write = WRITE_PATH.matcher(exchange.getRequestURI().getRawPath());
+            if (!"GET".equals(method) && !"HEAD".equals(method) && write.matches()) {
+                String agent = String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent"));
+                Matcher node = NODE.matcher(agent);
+                writes.add(new Write(write.group(1), node.find() ? node.group(1) : agent, started, System.nanoTime()));
+            }
+        }
+    }
+
+    /**
+     * The writes the front served, in the order they ended: {@link Write#node()} tells which instance of a
+     * cluster made each.
+     */
+    public List<Write> writes() {
+        synchronized (writes) {
+            return List.copyOf(writes);
+        }
+    }
+
+    private void handleTimed(HttpExchange exchange) {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();

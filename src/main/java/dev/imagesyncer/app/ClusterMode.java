@@ -1,0 +1,128 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.cluster.EmbeddedBroker;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Cluster mode's JMS side ({@code sync.cluster.brokerUrl}): the {@code jms} component on ActiveMQ Artemis
+ * ({@code artemis-jakarta-client}) that the routes of {@code cluster.camel.yaml} send copy jobs and outcomes
+ * with, and, with {@code sync.cluster.embeddedBroker}, an Artemis broker inside this instance. Resolves the
+ * properties those routes read: {@code sync.cluster.node}, {@code sync.cluster.consumers} and
+ * {@code sync.cluster.outcomes} (this instance's outcomes queue: {@code sync.cluster.outcomesQueue.<node>}).
+ */
+final class ClusterMode implements AutoCloseable {
+
+    /** The route file of cluster mode, left out when no broker is configured. */
+    static final String ROUTES = "cluster.camel.yaml";
+    /** What a node name may hold: it goes into a queue name and the User-Agent header. */
+    private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private final EmbeddedActiveMQ broker;
+
+    private ClusterMode(EmbeddedActiveMQ broker) {
+        this.broker = broker;
+    }
+
+    /**
+     * This instance's name in the cluster: {@code sync.cluster.node}, else {@code <host>-<pid>}.
+     *
+     * @throws IllegalArgumentException when the name set holds other than letters, digits, '.', '_' and '-'
+     */
+    static String node(SyncProperties properties) {
+        String node = properties.text("sync.cluster.node");
+        if (node == null) {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            return (host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + ProcessHandle.current().pid())
+                    .replaceFirst("^[^A-Za-z0-9]+", "");
+        }
+        if (!NODE.matcher(node).matches()) {
+            throw new IllegalArgumentException("sync.cluster.node must be 1 to 63 letters, digits, '.', '_' or '-' "
+                    + "(it names a queue and goes into the User-Agent), not \"" + node + "\"");
+        }
+        return node;
+    }
+
+    /**
+     * Sets cluster mode up when {@code sync.cluster.brokerUrl} is set: starts the embedded broker when asked,
+     * binds the {@code jms} component and the connection factory {@code jmsSending} (connections kept for
+     * sending) and resolves the routes' properties. Returns null when no broker is configured.
+     *
+     * @throws IllegalArgumentException when a setting is bad or the embedded broker does not start
+     */
+    static ClusterMode configure(SyncProperties sync, CamelContext context, PropertiesComponent properties,
+                                 int proc) {
+        String url = sync.text("sync.cluster.brokerUrl");
+        if (url == null) {
+            if (sync.text("sync.cluster.embeddedBroker") != null) {
+                throw new IllegalArgumentException("sync.cluster.embeddedBroker runs a broker for cluster mode: "
+                        + "set sync.cluster.brokerUrl (tcp://127.0.0.1:61616) too, or leave it out");
+            }
+            return null;
+        }
+        if (!url.startsWith("tcp://")) {
+            throw new IllegalArgumentException("sync.cluster.brokerUrl must be an Artemis URL, tcp://host:port, "
+                    + "not " + url);
+        }
+        String user = sync.text("sync.cluster.brokerUser");
+        String password = sync.text("sync.cluster.brokerPassword");
+        EmbeddedActiveMQ broker = null;
+        Path journal = sync.path("sync.cluster.embeddedBroker");
+        if (journal != null) {
+            URI address = URI.create(url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
+            EmbeddedBroker embedded = new EmbeddedBroker(journal, address.getHost(),
+                    address.getPort() < 0 ? 61616 : address.getPort(), user, password);
+            try {
+                broker = embedded.start();
+            } catch (Exception e) {
+                throw new IllegalArgumentException("sync.cluster.embeddedBroker: the broker did not start on "
+                        + embedded.url() + ": " + e.getMessage(), e);
+            }
+        }
+        // an idle instance must not be starved by a busy one's buffer: no messages held on the client
+        String consumerUrl = url.contains("consumerWindowSize=") ? url
+                : url + (url.contains("?") ? "&" : "?") + "consumerWindowSize=0";
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(consumerUrl, user, password);
+        context.addComponent("jms", JmsComponent.jmsComponent(factory));
+        CachingConnectionFactory sending = new CachingConnectionFactory(factory);
+        sending.setSessionCacheSize(16);
+        context.getRegistry().bind("jmsSending", sending);
+
+        String node = node(sync);
+        properties.addOverrideProperty("sync.cluster.node", node);
+        long consumers = sync.number("sync.cluster.consumers", "sync.cluster.consumers", 0, 4L * proc);
+        properties.addOverrideProperty("sync.cluster.consumers", Long.toString(consumers));
+        properties.addOverrideProperty("sync.cluster.queue", sync.text("sync.cluster.queue",
+                "camel-image-syncer.jobs"));
+        properties.addOverrideProperty("sync.cluster.outcomes", outcomesQueue(sync, node));
+        return new ClusterMode(broker);
+    }
+
+    /** This instance's outcomes queue: {@code sync.cluster.outcomesQueue} and the node's name. */
+    static String outcomesQueue(SyncProperties sync, String node) {
+        return sync.text("sync.cluster.outcomesQueue", "camel-image-syncer.outcomes") + "." + node;
+    }
+
+    /** Stops the embedded broker, if any: after Camel, whose consumers would fail on a broker gone first. */
+    @Override
+    public void close() throws Exception {
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+}

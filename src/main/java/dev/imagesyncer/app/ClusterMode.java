@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * Cluster mode's JMS side ({@code sync.cluster.brokerUrl}): the {@code jms} component on ActiveMQ Artemis
  * ({@code artemis-jakarta-client}) that the routes of {@code cluster.camel.yaml} send copy jobs and outcomes
  * with, and, with {@code sync.cluster.embeddedBroker}, an Artemis broker inside this instance. Resolves the
- * properties those routes read: {@code sync.cluster.node}, {@code sync.cluster.consumers} and
- * {@code sync.cluster.outcomes} (this instance's outcomes queue: {@code sync.cluster.outcomesQueue.<node>}).
+ * properties those routes read whose defaults are computed: {@code sync.cluster.node} and
+ * {@code sync.cluster.consumers}. This instance's outcomes queue is {@code <sync.cluster.outcomesQueue>.<node>}.
  */
 final class ClusterMode implements AutoCloseable {
 
@@ -107,9 +107,6 @@ final class ClusterMode implements AutoCloseable {
         properties.addOverrideProperty("sync.cluster.node", node);
         long consumers = sync.number("sync.cluster.consumers", "sync.cluster.consumers", 0, 4L * proc);
         properties.addOverrideProperty("sync.cluster.consumers", Long.toString(consumers));
-        properties.addOverrideProperty("sync.cluster.queue", sync.text("sync.cluster.queue",
-                "camel-image-syncer.jobs"));
-        properties.addOverrideProperty("sync.cluster.outcomes", outcomesQueue(sync, node));
         return new ClusterMode(broker);
     }
 

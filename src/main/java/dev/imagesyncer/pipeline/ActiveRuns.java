@@ -353,15 +353,15 @@ public final class ActiveRuns {
 
     /**
      * Cluster mode: waits until every copy run {@code runId} sent to the job queue has its outcome, or the run is
-     * interrupted; says every 30 seconds how many it waits for. Returns at once when it sent none.
+     * interrupted; says how many it waits for at once, then every 30 seconds. Returns at once when it sent none.
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitOutcomes(String runId) throws InterruptedException {
         RunTally tally = context(runId).tally();
-        long said = System.nanoTime();
+        long said = System.nanoTime() - Duration.ofSeconds(30).toNanos();
         for (int waiting = tally.awaiting(); waiting > 0 && !tally.isInterrupted(); waiting = tally.awaiting()) {
-            if (System.nanoTime() - said > Duration.ofSeconds(30).toNanos()) {
+            if (System.nanoTime() - said >= Duration.ofSeconds(30).toNanos()) {
                 LOG.info("sync run {}: waiting for the outcomes of {} copies in the cluster", runId, waiting);
                 said = System.nanoTime();
             }

@@ -1,7 +1,10 @@
 package dev.imagesyncer.app;
 
 import dev.imagesyncer.cluster.EmbeddedBroker;
+import dev.imagesyncer.testing.FaultProxy;
 import dev.imagesyncer.testing.MirrorCheck;
+import dev.imagesyncer.testing.PostgresExtension;
+import dev.imagesyncer.testing.RegistryEndpoint;
 import dev.imagesyncer.testing.RegistryFront;
 import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
@@ -11,6 +14,11 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -27,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the target behind a front that records which instance wrote which repository, and when.
  */
 class ClusterIT extends TwoRegistries {
+
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
 
     private static final String PASSWORD = "cluster-S3cret";
     /** A schedule that does not fire while a test runs: the workers only take jobs. */
@@ -49,7 +60,9 @@ class ClusterIT extends TwoRegistries {
     void stopAll() throws Exception {
         for (JarRun.Running node : started) {
             node.process().destroyForcibly().waitFor();
-            System.out.println("---- " + node.err() + "\n" + Files.readString(node.err()));
+            if (Files.exists(node.err())) {
+                System.out.println("---- " + node.err() + "\n" + Files.readString(node.err()));
+            }
         }
         front.close();
         broker.stop();
@@ -59,7 +72,7 @@ class ClusterIT extends TwoRegistries {
     void the_copies_of_a_run_spread_over_the_instances_and_each_repository_is_written_by_one_at_a_time()
             throws Exception {
         Map<String, TestImage> images = seed(12, "lab/spread-", 2, 64 * 1024);
-        writeFiles(images, "spread-");
+        writeFiles(images, front);
         JarRun.Running one = worker("w1");
         JarRun.Running two = worker("w2");
         awaitConsuming(one, two);
@@ -77,6 +90,78 @@ class ClusterIT extends TwoRegistries {
         assertThat(writes.stream().map(RegistryFront.Write::node).collect(Collectors.toSet()))
                 .as("both workers wrote, the planner none").containsExactlyInAnyOrder("w1", "w2");
         assertNoOverlap(writes);
+    }
+
+    @Test
+    void the_jobs_of_a_worker_killed_in_the_middle_of_a_copy_go_to_another_and_nothing_is_missing()
+            throws Exception {
+        Map<String, TestImage> images = seed(6, "lab/kill-", 1, 1 << 20);
+        try (FaultProxy slow = FaultProxy.in(target, 1).throttleRequestBodies(256 << 10)) {
+            writeFiles(images, slow);
+            JarRun.Running doomed = worker("w1");
+            JarRun.Running survivor = worker("w2");
+            awaitConsuming(doomed, survivor);
+
+            JarRun.Running planner = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                    "--properties", properties("planner", 0).toString(), "--reports", "reports");
+            started.add(planner);
+            doomed.awaitStderr("copying its jobs here too");
+            Thread.sleep(1000);
+            doomed.kill();
+            JarRun run = planner.finish();
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(run.summary()).startsWith("Sync finished (succeeded): 6 images synced");
+            for (Map.Entry<String, TestImage> image : images.entrySet()) {
+                assertThat(Skopeo.inspectRaw(target, "mirror/" + image.getKey() + ":v1"))
+                        .isEqualTo(image.getValue().manifest());
+                assertThat(MirrorCheck.danglingReferences(target, "mirror/" + image.getKey(), List.of("v1")))
+                        .isEmpty();
+            }
+            assertThat(run.stdout()).as("the jobs the killed worker held were copied by the other")
+                    .contains("(on w2)").doesNotContain("failed on");
+        }
+    }
+
+    /**
+     * A planner killed while its jobs wait in the queue leaves its run open; once it stops checking in, the next
+     * run (on any instance) closes it {@code incomplete}, and goes ahead.
+     */
+    @Test
+    void a_run_whose_planner_was_killed_is_closed_incomplete_by_the_next_run() throws Exception {
+        Map<String, TestImage> images = seed(3, "lab/orphan-", 1, 4096);
+        writeFiles(images, target);
+        Files.writeString(properties("p1", 0), "sync.cluster.jdbcUrl = " + postgres.jdbcUrl()
+                + "\nsync.cluster.jdbcUser = " + PostgresExtension.USER + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(properties("p2", 0), "sync.cluster.jdbcUrl = " + postgres.jdbcUrl()
+                + "\nsync.cluster.jdbcUser = " + PostgresExtension.USER + "\n", java.nio.file.StandardOpenOption.APPEND);
+
+        JarRun.Running first = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                "--properties", "p1.properties");
+        started.add(first);
+        first.awaitStderr("waiting for the outcomes of 3 copies in the cluster");
+        first.kill();
+        try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), PostgresExtension.USER, "")) {
+            // as if its 15 s without a check-in had passed
+            db.createStatement().execute("update camel_image_syncer_runs set checked_in = now() - interval '1 hour'"
+                    + " where node = 'p1'");
+            worker("w1");
+            JarRun second = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                    "--properties", "p2.properties");
+
+            assertThat(second.exitCode()).as(second.toString()).isZero();
+            assertThat(second.summary()).startsWith("Sync finished (succeeded)");
+            for (String name : images.keySet()) {
+                assertThat(Skopeo.inspectRaw(target, "mirror/" + name + ":v1")).isEqualTo(images.get(name).manifest());
+            }
+            ResultSet rows = db.createStatement().executeQuery("select node, status from camel_image_syncer_runs "
+                    + "where node in ('p1', 'p2') order by started");
+            List<String> runs = new ArrayList<>();
+            while (rows.next()) {
+                runs.add(rows.getString(1) + " " + rows.getString(2));
+            }
+            assertThat(runs).containsExactly("p1 incomplete", "p2 succeeded");
+        }
     }
 
     /** A one-shot run that plans, copies nothing itself and waits for the outcomes: at most two minutes. */
@@ -101,14 +186,19 @@ class ClusterIT extends TwoRegistries {
         return images;
     }
 
-    private void writeFiles(Map<String, TestImage> images, String prefix) throws Exception {
+    /** The images file (each image to {@code destination}/mirror/) and the auth file. */
+    private void writeFiles(Map<String, TestImage> images, RegistryEndpoint destination) throws Exception {
         StringBuilder file = new StringBuilder();
         for (String name : images.keySet()) {
-            file.append(source.host()).append("/lab/").append(name).append(":v1: ").append(front.host())
+            file.append(source.host()).append("/lab/").append(name).append(":v1: ").append(destination.host())
                     .append("/mirror/").append(name).append('\n');
         }
         Files.writeString(work.resolve("images.yaml"), file);
-        JarRun.writeInsecureAuth(work, source, target, front);
+        if (destination == target) {
+            JarRun.writeInsecureAuth(work, source, target);
+        } else {
+            JarRun.writeInsecureAuth(work, source, target, destination);
+        }
     }
 
     /** The settings of one instance: the broker, its name, how many jobs it copies at once. */

@@ -63,7 +63,7 @@ final class RoutesHarness implements AutoCloseable {
         main.addOverrideProperty("sync.retries.delay", "1");
         properties.forEach(main::addOverrideProperty);
         main.configure().withRoutesIncludePattern("file:" + routes.toAbsolutePath() + "/*.camel.yaml")
-                .withRoutesExcludePattern("**/" + SyncApplication.SERVICE_ROUTES);
+                .withRoutesExcludePattern("**/" + SyncApplication.SERVICE_ROUTES + ",**/" + ClusterMode.ROUTES);
         main.configure().addConfiguration(new Stubs());
         main.start();
     }

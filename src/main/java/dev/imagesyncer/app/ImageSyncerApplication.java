@@ -263,7 +263,8 @@ public final class ImageSyncerApplication implements Callable<Integer> {
             }
             RunSummary summary = application.runOnce();
             if (summary == null) {
-                return error(err, "the run ended before it finished (see the log)", null, IMAGES_FAILED);
+                return error(err, "no run went to its end: it was skipped (another run is going, here or on another "
+                        + "instance of the cluster) or ended early; the log above says which", null, IMAGES_FAILED);
             }
             if (summary.failedToStart()) {
                 return error(err, summary.reason(), null, USAGE_ERROR); // a file that went bad since the start

@@ -353,7 +353,8 @@ public final class ActiveRuns {
 
     /**
      * Cluster mode: waits until every copy run {@code runId} sent to the job queue has its outcome, or the run is
-     * interrupted; says how many it waits for at once, then every 30 seconds. Returns at once when it sent none.
+     * interrupted; says how many it waits for at once, then every 30 seconds, and at the end how long the copies
+     * took from the first job sent to the last outcome. Returns at once when it sent none.
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
@@ -365,7 +366,14 @@ public final class ActiveRuns {
                 LOG.info("sync run {}: waiting for the outcomes of {} copies in the cluster", runId, waiting);
                 said = System.nanoTime();
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
+        }
+        Instant first = tally.firstDispatched();
+        if (first != null && !tally.isInterrupted()) {
+            double seconds = Math.max(1, Duration.between(first, clock.instant()).toMillis()) / 1000.0;
+            LOG.info("sync run {}: {} copies in the cluster took {} s from the first job sent to the last outcome "
+                    + "({} images/s)", runId, tally.dispatchedCount(), String.format(java.util.Locale.ROOT, "%.2f", seconds),
+                    String.format(java.util.Locale.ROOT, "%.2f", tally.dispatchedCount() / seconds));
         }
     }
 

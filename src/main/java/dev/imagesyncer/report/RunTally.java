@@ -32,6 +32,7 @@ public final class RunTally {
     private final Set<Pair> ended = new LinkedHashSet<>();
     /** Cluster mode: the pairs sent to the job queue, for other instances (or this one) to copy. */
     private final Set<Pair> dispatched = new LinkedHashSet<>();
+    private Instant firstDispatched;
     private final List<ImageOutcome> outcomes = new ArrayList<>();
     private int total;
     private int blobsCopied;
@@ -202,7 +203,20 @@ public final class RunTally {
      * outcome ({@link #awaiting()}), which comes back from whichever instance copies it ({@link #received}).
      */
     public synchronized void dispatched(String source, String destination) {
+        if (firstDispatched == null) {
+            firstDispatched = clock.instant();
+        }
         dispatched.add(new Pair(source, destination));
+    }
+
+    /** Cluster mode: how many copies went to the job queue. */
+    public synchronized int dispatchedCount() {
+        return dispatched.size();
+    }
+
+    /** Cluster mode: when the first copy went to the job queue; null when none did. */
+    public synchronized Instant firstDispatched() {
+        return firstDispatched;
     }
 
     /** Cluster mode: how many copies sent to the job queue have no outcome yet. */

@@ -29,9 +29,18 @@ final class ClusterMode implements AutoCloseable {
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     private final EmbeddedActiveMQ broker;
+    private final CachingConnectionFactory sending;
+    private final ActiveMQConnectionFactory factory;
 
-    private ClusterMode(EmbeddedActiveMQ broker) {
+    private ClusterMode(EmbeddedActiveMQ broker, CachingConnectionFactory sending, ActiveMQConnectionFactory factory) {
         this.broker = broker;
+        this.sending = sending;
+        this.factory = factory;
+    }
+
+    /** True when a cluster setting is given: a broker ({@code sync.cluster.brokerUrl}) or a database. */
+    static boolean enabled(SyncProperties properties) {
+        return properties.text("sync.cluster.brokerUrl") != null || properties.text("sync.cluster.jdbcUrl") != null;
     }
 
     /**
@@ -76,9 +85,12 @@ final class ClusterMode implements AutoCloseable {
             return null;
         }
         if (!url.startsWith("tcp://")) {
+            // the options after '?' may hold passwords: never echoed
             throw new IllegalArgumentException("sync.cluster.brokerUrl must be an Artemis URL, tcp://host:port, "
-                    + "not " + url);
+                    + "not " + (url.contains("?") ? url.substring(0, url.indexOf('?')) + "?..." : url));
         }
+        String node = node(sync);
+        long consumers = sync.number("sync.cluster.consumers", "sync.cluster.consumers", 0, 4L * proc);
         String user = sync.text("sync.cluster.brokerUser");
         String password = sync.text("sync.cluster.brokerPassword");
         EmbeddedActiveMQ broker = null;
@@ -103,11 +115,9 @@ final class ClusterMode implements AutoCloseable {
         sending.setSessionCacheSize(16);
         context.getRegistry().bind("jmsSending", sending);
 
-        String node = node(sync);
         properties.addOverrideProperty("sync.cluster.node", node);
-        long consumers = sync.number("sync.cluster.consumers", "sync.cluster.consumers", 0, 4L * proc);
         properties.addOverrideProperty("sync.cluster.consumers", Long.toString(consumers));
-        return new ClusterMode(broker);
+        return new ClusterMode(broker, sending, factory);
     }
 
     /** This instance's outcomes queue: {@code sync.cluster.outcomesQueue} and the node's name. */
@@ -115,9 +125,14 @@ final class ClusterMode implements AutoCloseable {
         return sync.text("sync.cluster.outcomesQueue", "camel-image-syncer.outcomes") + "." + node;
     }
 
-    /** Stops the embedded broker, if any: after Camel, whose consumers would fail on a broker gone first. */
+    /**
+     * Closes the connections kept for sending and stops the embedded broker, if any: after Camel, whose consumers
+     * would fail on a broker gone first.
+     */
     @Override
     public void close() throws Exception {
+        sending.destroy();
+        factory.close();
         if (broker != null) {
             broker.stop();
         }

@@ -23,17 +23,20 @@ final class GracefulStop extends Thread {
 
     private final ActiveRuns runs;
     private final Duration timeout;
+    private final Runnable stopTakingJobs;
     private final Consumer<Duration> stopCamel;
 
     /**
      * @param runs      the runs of this process
      * @param timeout   how long a stop waits for the run going to end
+     * @param stopTakingJobs cluster mode: stops taking copy jobs from the queue, first of all
      * @param stopCamel stops the Camel application, once no run is going, within the time it is given
      */
-    GracefulStop(ActiveRuns runs, Duration timeout, Consumer<Duration> stopCamel) {
+    GracefulStop(ActiveRuns runs, Duration timeout, Runnable stopTakingJobs, Consumer<Duration> stopCamel) {
         super("camel-image-syncer-stop");
         this.runs = runs;
         this.timeout = timeout;
+        this.stopTakingJobs = stopTakingJobs;
         this.stopCamel = stopCamel;
     }
 
@@ -55,6 +58,11 @@ final class GracefulStop extends Thread {
     @Override
     public void run() {
         long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            stopTakingJobs.run();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping the job consumers: {}", e.getMessage());
+        }
         runs.interrupt();
         try {
             if (runs.awaitIdle(timeout)) {

@@ -146,6 +146,7 @@ public final class SyncApplication implements AutoCloseable {
 
             @Override
             public void beforeStop(BaseMainSupport support) {
+                stopTakingJobs();
                 ActiveRuns runs = beans.runs();
                 if (runs != null) {
                     runs.interrupt();
@@ -174,7 +175,7 @@ public final class SyncApplication implements AutoCloseable {
             throw e;
         }
         application.stop = new GracefulStop(application.beans.runs(), application.stopTimeout,
-                application::stopWithin).install();
+                application::stopTakingJobs, application::stopWithin).install();
         return application;
     }
 
@@ -200,6 +201,22 @@ public final class SyncApplication implements AutoCloseable {
     /** One run over the configured files. */
     public RunSummary runOnce() throws Exception {
         return main.getCamelTemplate().requestBody("direct:sync", null, RunSummary.class);
+    }
+
+    /**
+     * Cluster mode, first thing on a stop: the {@code copy-job} consumers take no new job, so that a stopping
+     * instance does not receive jobs only to give them back; the copies in progress go on (and stop with the run).
+     */
+    private void stopTakingJobs() {
+        CamelContext context = main.getCamelContext();
+        org.apache.camel.Route route = context == null ? null : context.getRoute("copy-job");
+        if (route != null && route.getConsumer() instanceof org.apache.camel.component.jms.JmsConsumer jobs) {
+            try {
+                jobs.getListenerContainer().stop();
+            } catch (Exception e) {
+                LOG.warn("stopping the job consumers: {}", e.getMessage());
+            }
+        }
     }
 
     /** Stops Camel gracefully, giving in-flight exchanges (an HTTP call, an event) at most {@code time}. */

@@ -98,7 +98,8 @@ public final class SyncBeans implements CamelConfiguration {
 
         // a single run has nobody to scrape metrics: it counts nothing and never loads Micrometer
         SyncMetrics metrics = service ? new PrometheusSyncMetrics(meterRegistry(context), clock) : SyncMetrics.NONE;
-        runs = new ActiveRuns(settings, metrics, clock, runsTable(properties));
+        runs = new ActiveRuns(settings, metrics, clock, runsTable(properties), Duration.ofSeconds(
+                properties.number("sync.cluster.outcomeTimeout", "sync.cluster.outcomeTimeout", 0, 21_600)));
         Registry registry = context.getRegistry();
         registry.bind("runs", runs);
         registry.bind("listTags", new ListTags(runs));
@@ -120,12 +121,14 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("redeliveryLog", new RedeliveryLog(runs, metrics));
         registry.bind("events", new EventBodies(metrics));
         // cluster mode: the copy jobs go through the job queue, their outcomes back to the planner
-        String node = ClusterMode.node(properties);
         boolean cluster = properties.text("sync.cluster.brokerUrl") != null;
         registry.bind("dispatching", new Dispatching(runs, cluster));
         registry.bind("plannedElsewhere", new PlannedElsewhere(runs));
-        registry.bind("dispatchCopy", new DispatchCopy(runs, ClusterMode.outcomesQueue(properties, node)));
-        registry.bind("returnOutcome", new ReturnOutcome(node));
+        if (cluster) {
+            String node = ClusterMode.node(properties);
+            registry.bind("dispatchCopy", new DispatchCopy(runs, ClusterMode.outcomesQueue(properties, node)));
+            registry.bind("returnOutcome", new ReturnOutcome(node));
+        }
         guard = new ManagementGuard(token(properties));
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
@@ -189,12 +192,15 @@ public final class SyncBeans implements CamelConfiguration {
     }
 
     /**
-     * What this instance sends as {@code User-Agent}: {@code camel-image-syncer/<version> node/<node>}, so that a
-     * registry's log (or a test's front) tells which instance of a cluster made a request.
+     * What this instance sends as {@code User-Agent}: {@code camel-image-syncer/<version>}, and in cluster mode
+     * {@code node/<node>} after it, so that a registry's log (or a test's front) tells which instance made a
+     * request.
      */
     private static String userAgent(SyncProperties properties) {
         String version = SyncBeans.class.getPackage().getImplementationVersion();
-        return "camel-image-syncer/" + (version != null ? version : "dev") + " node/" + ClusterMode.node(properties);
+        String agent = "camel-image-syncer/" + (version != null ? version : "dev");
+        // one instance names no node: its host name stays out of the logs of registries it does not own
+        return ClusterMode.enabled(properties) ? agent + " node/" + ClusterMode.node(properties) : agent;
     }
 
     /** What the flags set for every rule that does not set it itself: tag filters, skipExisting. */

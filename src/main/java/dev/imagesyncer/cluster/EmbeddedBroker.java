@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * An ActiveMQ Artemis broker in this process, for small installations and tests of cluster mode: persistent
  * (its journal under {@code dataDirectory}, so queued jobs survive a restart), one user who may do everything,
- * one TCP acceptor. It listens on 127.0.0.1 unless told otherwise, because anyone who can send it jobs can make
+ * one TCP acceptor, senders held while less than {@value #MIN_DISK_FREE} bytes are free on its disk. It listens on
+ * 127.0.0.1 unless told otherwise, because anyone who can send it jobs can make
  * the mirror push with its credentials. Messages that fail {@value #MAX_DELIVERIES} deliveries go to the
  * dead-letter address {@value #DEAD_LETTERS}; message groups are rebalanced when consumers join, so that
  * instances started later get work.
@@ -33,6 +34,8 @@ public record EmbeddedBroker(Path dataDirectory, String host, int port, String u
     /** Deliveries of one message before it is dead-lettered (an instance that dies holding it counts one). */
     public static final int MAX_DELIVERIES = 5;
     public static final String DEAD_LETTERS = "DLQ";
+    /** Bytes that must stay free on the journal's disk; below, senders wait (Artemis's address blocking). */
+    public static final long MIN_DISK_FREE = 512L << 20;
     private static final String ROLE = "mirror";
 
     public EmbeddedBroker {
@@ -67,11 +70,20 @@ public record EmbeddedBroker(Path dataDirectory, String host, int port, String u
                 .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
                 .setPagingDirectory(dataDirectory.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
-                .addAcceptorConfiguration("tcp", url());
+                .addAcceptorConfiguration("tcp", url())
+                // blocks senders when the journal's disk has less than this free, not at Artemis's default of
+                // 90% of the disk used, which a large but busy disk reaches with hundreds of GiB free
+                .setMaxDiskUsage(100)
+                .setMinDiskFree(MIN_DISK_FREE);
         configuration.putSecurityRoles("#", Set.of(new Role(ROLE, true, true, true, true, true, true, true, true,
                 true, true, false, false)));
         configuration.addAddressSetting("#", new AddressSettings()
                 .setMaxDeliveryAttempts(MAX_DELIVERIES)
+                // a job given back (an instance stopping, a rollback) waits a moment, and does not burn its
+                // deliveries in a few milliseconds on the consumer its group is pinned to
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(10_000)
                 .setDeadLetterAddress(SimpleString.of(DEAD_LETTERS))
                 .setAutoCreateDeadLetterResources(true)
                 .setDefaultGroupRebalance(true)

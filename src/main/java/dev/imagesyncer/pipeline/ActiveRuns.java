@@ -77,6 +77,7 @@ public final class ActiveRuns {
     private final AtomicReference<RunContext> active = new AtomicReference<>();
     /** Cluster mode: the runs of every instance; null for one instance. */
     private final RunsTable cluster;
+    private final Duration outcomeTimeout;
     private volatile AutoCloseable checkIn;
     /** Cluster mode: the runs other instances planned whose jobs this one copies, by run id. */
     private final Map<String, Joined> joined = new ConcurrentHashMap<>();
@@ -96,10 +97,20 @@ public final class ActiveRuns {
      * table; null for one instance).
      */
     public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock, RunsTable cluster) {
+        this(settings, metrics, clock, cluster, Duration.ZERO);
+    }
+
+    /**
+     * As above; in cluster mode a run waits at most {@code outcomeTimeout} for the next outcome of the copies it
+     * sent to the job queue (zero: as long as it takes).
+     */
+    public ActiveRuns(RunSettings settings, SyncMetrics metrics, Clock clock, RunsTable cluster,
+                      Duration outcomeTimeout) {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
         this.cluster = cluster;
+        this.outcomeTimeout = outcomeTimeout;
     }
 
     /** The exchange property holding the {@link RunSummary} of a run that failed before it could copy anything. */
@@ -301,11 +312,16 @@ public final class ActiveRuns {
             return;
         }
         closeIdleJoined();
-        Joined run = joined.computeIfAbsent(runId, id -> {
-            LOG.info("sync run {} of another instance: copying its jobs here too", id);
-            return new Joined(newRun(id, jobConfig()), new AtomicInteger(), new AtomicReference<>(clock.instant()));
+        // counted inside compute, so that closeIdleJoined cannot close a run between its lookup and its count
+        Joined run = joined.compute(runId, (id, existing) -> {
+            Joined taken = existing;
+            if (taken == null) {
+                LOG.info("sync run {} of another instance: copying its jobs here too", id);
+                taken = new Joined(newRun(id, jobConfig()), new AtomicInteger(), new AtomicReference<>(clock.instant()));
+            }
+            taken.copying().incrementAndGet();
+            return taken;
         });
-        run.copying().incrementAndGet();
         run.run().tally().planned(List.of(job.source()), List.of(List.of(job.destination())));
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -331,15 +347,23 @@ public final class ActiveRuns {
     /** Closes the joined runs that have had no job in progress for {@value #JOINED_IDLE_SECONDS} seconds. */
     private void closeIdleJoined() {
         Instant idleSince = clock.instant().minusSeconds(JOINED_IDLE_SECONDS);
-        joined.forEach((id, run) -> {
-            if (run.copying().get() == 0 && run.lastUsed().get().isBefore(idleSince) && joined.remove(id, run)) {
+        for (String id : List.copyOf(joined.keySet())) {
+            AtomicReference<Joined> closed = new AtomicReference<>();
+            joined.computeIfPresent(id, (key, run) -> {
+                if (run.copying().get() == 0 && run.lastUsed().get().isBefore(idleSince)) {
+                    closed.set(run);
+                    return null;
+                }
+                return run;
+            });
+            if (closed.get() != null) {
                 try {
-                    run.run().close();
+                    closed.get().run().close();
                 } catch (IOException e) {
                     LOG.debug("closing the registry client of joined run {} failed: {}", id, e.getMessage());
                 }
             }
-        });
+        }
     }
 
     /**
@@ -354,14 +378,28 @@ public final class ActiveRuns {
     /**
      * Cluster mode: waits until every copy run {@code runId} sent to the job queue has its outcome, or the run is
      * interrupted; says how many it waits for at once, then every 30 seconds, and at the end how long the copies
-     * took from the first job sent to the last outcome. Returns at once when it sent none.
+     * took from the first job sent to the last outcome. When no outcome has come for {@code sync.cluster.outcomeTimeout}
+     * seconds, the copies still out fail with that reason (a job nobody takes, or that the broker dead-lettered,
+     * must not keep the run, and with it every later run of the cluster, open for ever). Returns at once when it sent none.
      *
      * @throws InterruptedException when the waiting thread is interrupted
      */
     public void awaitOutcomes(String runId) throws InterruptedException {
         RunTally tally = context(runId).tally();
         long said = System.nanoTime() - Duration.ofSeconds(30).toNanos();
+        long progress = System.nanoTime();
+        int last = -1;
         for (int waiting = tally.awaiting(); waiting > 0 && !tally.isInterrupted(); waiting = tally.awaiting()) {
+            if (waiting != last) {
+                last = waiting;
+                progress = System.nanoTime();
+            } else if (!outcomeTimeout.isZero() && System.nanoTime() - progress > outcomeTimeout.toNanos()) {
+                String reason = "no outcome came back from the cluster within " + outcomeTimeout.toSeconds()
+                        + " s (sync.cluster.outcomeTimeout): no instance took the job, or the broker dead-lettered it";
+                LOG.warn("sync run {}: {} copies: {}", runId, waiting, reason);
+                tally.unanswered().forEach(pair -> tally.failed(pair.get(0), List.of(pair.get(1)), reason, 1));
+                break;
+            }
             if (System.nanoTime() - said >= Duration.ofSeconds(30).toNanos()) {
                 LOG.info("sync run {}: waiting for the outcomes of {} copies in the cluster", runId, waiting);
                 said = System.nanoTime();

@@ -80,7 +80,9 @@ public final class RunTally {
      */
     public synchronized ImageOutcome copied(String source, String destination, CopyResult result, double seconds,
                                             int attempts) {
-        count(result);
+        if (!ended.contains(new Pair(source, destination))) {
+            count(result); // a job delivered twice (an instance died after its outcome) is counted once
+        }
         ImageOutcome outcome = new ImageOutcome(source, destination, result.outcome(), result.digest().toString(),
                 result.bytes(), seconds, attempts, result.note());
         int done = end(outcome, source, destination);
@@ -207,6 +209,15 @@ public final class RunTally {
             firstDispatched = clock.instant();
         }
         dispatched.add(new Pair(source, destination));
+    }
+
+    /**
+     * Cluster mode: the copies sent to the job queue that have no outcome yet, as {@code source -> destination}
+     * pairs (two-element lists).
+     */
+    public synchronized List<List<String>> unanswered() {
+        return dispatched.stream().filter(pair -> !ended.contains(pair))
+                .map(pair -> List.of(pair.source(), pair.destination())).toList();
     }
 
     /** Cluster mode: how many copies went to the job queue. */

@@ -123,6 +123,52 @@ class ClusterIT extends TwoRegistries {
         }
     }
 
+    @Test
+    void a_worker_stopped_in_the_middle_of_a_copy_gives_its_jobs_back_and_takes_no_new_one() throws Exception {
+        Map<String, TestImage> images = seed(6, "lab/stop-", 1, 1 << 20);
+        try (FaultProxy slow = FaultProxy.in(target, 1).throttleRequestBodies(256 << 10)) {
+            writeFiles(images, slow);
+            JarRun.Running stopping = worker("w1");
+            JarRun.Running staying = worker("w2");
+            awaitConsuming(stopping, staying);
+
+            JarRun.Running planner = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                    "--properties", properties("planner", 0).toString(), "--reports", "reports");
+            started.add(planner);
+            stopping.awaitStderr("copying its jobs here too");
+            Thread.sleep(1000);
+            stopping.terminate();
+            JarRun run = planner.finish();
+            JarRun stopped = stopping.finish();
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            // what the stopping worker had pushed before its copies stopped, the other finds there: unchanged
+            assertThat(run.summary()).startsWith("Sync finished (succeeded)").contains(" 0 failed")
+                    .containsPattern("(6 images synced, 0|5 images synced, 1|4 images synced, 2) unchanged");
+            assertThat(run.stdout()).contains("(on w2)").doesNotContain("stopped on").doesNotContain("failed on");
+            for (Map.Entry<String, TestImage> image : images.entrySet()) {
+                assertThat(Skopeo.inspectRaw(target, "mirror/" + image.getKey() + ":v1"))
+                        .isEqualTo(image.getValue().manifest());
+            }
+            assertThat(stopped.stderr()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void copies_that_no_instance_takes_fail_after_the_outcome_timeout_and_the_run_ends() throws Exception {
+        Map<String, TestImage> images = seed(2, "lab/alone-", 1, 4096);
+        writeFiles(images, target);
+        Files.writeString(properties("p", 0), "sync.cluster.outcomeTimeout = 2\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                "--properties", "p.properties");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(255);
+        assertThat(run.summary()).startsWith("Sync finished (failed): 0 images synced, 0 unchanged, 2 failed");
+        assertThat(run.stdout()).contains("failed: no outcome came back from the cluster within 2 s");
+    }
+
     /**
      * A planner killed while its jobs wait in the queue leaves its run open; once it stops checking in, the next
      * run (on any instance) closes it {@code incomplete}, and goes ahead.

@@ -44,6 +44,34 @@ class RunTallyTest {
     }
 
     @Test
+    void a_job_of_the_cluster_delivered_twice_is_counted_once_whichever_outcome_comes_first() {
+        RunTally tally = new RunTally(Clock.systemUTC());
+        tally.planned(List.of(SOURCE), List.of(List.of("dst.test/a:v1", "dst.test/b:v1")));
+        tally.dispatched(SOURCE, "dst.test/a:v1");
+        tally.dispatched(SOURCE, "dst.test/b:v1");
+        RunSummary.TransferCounts counts = RunSummary.TransferCounts.of(synced("dst.test/a:v1"));
+
+        // a: another instance's outcome first, then this instance copies the redelivered job
+        ImageOutcome first = tally.received(new ImageOutcome(SOURCE, "dst.test/a:v1", ImageOutcome.SYNCED, "d",
+                300, 0.1, 1, ""), counts, "node-b");
+        int waiting = tally.awaiting();
+        tally.copied(SOURCE, "dst.test/a:v1", synced("dst.test/a:v1"), 0.1, 1);
+        // b: copied here first, then another instance's outcome of the same job arrives
+        tally.copied(SOURCE, "dst.test/b:v1", synced("dst.test/b:v1"), 0.1, 1);
+        ImageOutcome second = tally.received(new ImageOutcome(SOURCE, "dst.test/b:v1", ImageOutcome.SYNCED, "d",
+                300, 0.1, 1, ""), counts, "node-b");
+        RunSummary summary = tally.summary("run");
+
+        assertThat(first).isNotNull();
+        assertThat(waiting).isEqualTo(1);
+        assertThat(second).isNull();
+        assertThat(tally.awaiting()).isZero();
+        assertThat(summary.images().synced()).isEqualTo(2);
+        assertThat(summary.transfers().blobsCopied()).isEqualTo(4);
+        assertThat(summary.transfers().bytes()).isEqualTo(600);
+    }
+
+    @Test
     void an_interrupted_run_closes_what_did_not_start_as_not_started() {
         RunTally tally = new RunTally(Clock.systemUTC());
         tally.planned(List.of(SOURCE, "src.test/lab/app:v2"), List.of(List.of("dst.test/a:v1"),

@@ -34,19 +34,7 @@ fi
 run="$dir/run"
 rm -rf "$run"
 mkdir -p "$run"
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT
-
-free_port() {
-  local port
-  for port in $(shuf -i 20000-40000 -n 100); do
-    (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-  echo "no free port" >&2; exit 1
-}
-
-wait_for() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/v2/" && return; sleep 0.1; done; }
+source "$root/bench/lib.sh"
 await_line() { # await_line FILE TEXT: waits (at most a minute) until FILE holds TEXT
   for _ in $(seq 600); do grep -q "$2" "$1" 2>/dev/null && return; sleep 0.1; done
   echo "!! no '$2' in $1:"; tail -20 "$1"; exit 1

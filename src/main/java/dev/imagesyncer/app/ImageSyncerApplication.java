@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.cluster.EmbeddedBroker;
 import dev.imagesyncer.config.ConfigException;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import dev.imagesyncer.report.RunSummary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 
 /**
@@ -288,30 +286,17 @@ public final class ImageSyncerApplication implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return error(err, e.getMessage() + " (the password: $" + BROKER_PASSWORD + ")", null, USAGE_ERROR);
         }
-        EmbeddedActiveMQ running;
         try {
-            running = broker.start();
+            broker.serveUntilStopped(() -> {
+                spec.commandLine().getOut().println("broker listening on " + broker.url() + " (journal in "
+                        + brokerDirectory + "); stop it with SIGTERM or Ctrl-C");
+                spec.commandLine().getOut().flush();
+            }, e -> err.println("error: stopping the broker: " + oneLine(message(e))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             return error(err, "the broker did not start on " + broker.url() + ": " + oneLine(message(rootCause(e))), e,
                     USAGE_ERROR);
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                running.stop();
-            } catch (Exception e) {
-                err.println("error: stopping the broker: " + oneLine(message(e)));
-            } finally {
-                stopped.countDown();
-            }
-        }, "broker-stop"));
-        spec.commandLine().getOut().println("broker listening on " + broker.url() + " (journal in " + brokerDirectory
-                + "); stop it with SIGTERM or Ctrl-C");
-        spec.commandLine().getOut().flush();
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
         return SUCCESS;
     }

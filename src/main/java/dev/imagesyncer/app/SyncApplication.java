@@ -44,7 +44,7 @@ public final class SyncApplication implements AutoCloseable {
 
     private final Main main;
     /** Cluster mode's JMS side (sync.cluster.brokerUrl), or null. */
-    private volatile ClusterMode cluster;
+    private volatile ClusterMessaging cluster;
     private final SyncBeans beans;
     private volatile boolean service;
     private volatile Duration stopTimeout;
@@ -82,8 +82,13 @@ public final class SyncApplication implements AutoCloseable {
                 main.configure().setShutdownTimeout((int) stopTimeout.toSeconds());
                 String written = sync.text("sync.schedule");
                 service = written != null;
-                cluster = ClusterMode.configure(sync, support.getCamelContext(), properties,
-                        (int) sync.number("sync.proc", "--proc", 1, 5));
+                if (sync.text("sync.cluster.brokerUrl") != null) {
+                    cluster = ClusterMessaging.configure(sync, support.getCamelContext(), properties,
+                            (int) sync.number("sync.proc", "--proc", 1, 5));
+                } else if (sync.text("sync.cluster.embeddedBroker") != null) {
+                    throw new IllegalArgumentException("sync.cluster.embeddedBroker runs a broker for cluster mode: "
+                            + "set sync.cluster.brokerUrl (tcp://127.0.0.1:61616) too, or leave it out");
+                }
                 List<String> left = new ArrayList<>();
                 if (!service) {
                     // one run needs no scheduler, queue nor HTTP server: they would double the start-up time
@@ -237,7 +242,7 @@ public final class SyncApplication implements AutoCloseable {
 
     /** The embedded broker stops after Camel, whose consumers would fail on a broker gone first. */
     private void stopBroker() {
-        ClusterMode running = cluster;
+        ClusterMessaging running = cluster;
         cluster = null;
         if (running != null) {
             try {

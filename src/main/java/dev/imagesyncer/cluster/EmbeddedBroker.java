@@ -57,6 +57,29 @@ public record EmbeddedBroker(Path dataDirectory, String host, int port, String u
     }
 
     /**
+     * Starts the broker and blocks until the JVM stops (SIGTERM, Ctrl-C), whose shutdown hook stops it:
+     * {@code --broker}. {@code listening} runs once it listens; {@code stopFailed} takes an error of its stop.
+     *
+     * @throws Exception when it cannot start (the port is taken, the directory cannot be written)
+     */
+    public void serveUntilStopped(Runnable listening, java.util.function.Consumer<Exception> stopFailed)
+            throws Exception {
+        EmbeddedActiveMQ running = start();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                running.stop();
+            } catch (Exception e) {
+                stopFailed.accept(e);
+            } finally {
+                stopped.countDown();
+            }
+        }, "broker-stop"));
+        listening.run();
+        stopped.await();
+    }
+
+    /**
      * Starts the broker; the caller stops it ({@link EmbeddedActiveMQ#stop()}) after whatever uses it.
      *
      * @throws Exception when it cannot start (the port is taken, the directory cannot be written)

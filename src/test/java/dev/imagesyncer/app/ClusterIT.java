@@ -96,61 +96,62 @@ class ClusterIT extends TwoRegistries {
     void the_jobs_of_a_worker_killed_in_the_middle_of_a_copy_go_to_another_and_nothing_is_missing()
             throws Exception {
         Map<String, TestImage> images = seed(6, "lab/kill-", 1, 1 << 20);
+
+        JarRun run = runLosingAWorker(images, JarRun.Running::kill);
+
+        assertThat(run.summary()).startsWith("Sync finished (succeeded): 6 images synced");
+        assertThat(run.stdout()).as("the jobs the killed worker held were copied by the other")
+                .contains("(on w2)").doesNotContain("failed on");
+    }
+
+    @Test
+    void a_worker_stopped_in_the_middle_of_a_copy_gives_its_jobs_back_and_takes_no_new_one() throws Exception {
+        Map<String, TestImage> images = seed(6, "lab/stop-", 1, 1 << 20);
+
+        JarRun run = runLosingAWorker(images, stopping -> {
+            stopping.terminate();
+            assertThat(stopping.finish().stderr()).doesNotContain(PASSWORD);
+        });
+
+        // what the stopping worker had pushed before its copies stopped, the other finds there: unchanged
+        assertThat(run.summary()).startsWith("Sync finished (succeeded)").contains(" 0 failed")
+                .containsPattern("(6 images synced, 0|5 images synced, 1|4 images synced, 2) unchanged");
+        assertThat(run.stdout()).contains("(on w2)").doesNotContain("stopped on").doesNotContain("failed on");
+    }
+
+    /** What a test does to a worker in the middle of its copies. */
+    private interface WorkerLoss {
+        void apply(JarRun.Running worker) throws Exception;
+    }
+
+    /**
+     * {@code images} copied by two workers through a slow front (256 KiB/s of upload), {@code loss} done to w1 a
+     * second after it started copying; returns the planner's run, after checking that it succeeded and that every
+     * image is in the target, byte-identical and whole.
+     */
+    private JarRun runLosingAWorker(Map<String, TestImage> images, WorkerLoss loss) throws Exception {
         try (FaultProxy slow = FaultProxy.in(target, 1).throttleRequestBodies(256 << 10)) {
             writeFiles(images, slow);
-            JarRun.Running doomed = worker("w1");
-            JarRun.Running survivor = worker("w2");
-            awaitConsuming(doomed, survivor);
+            JarRun.Running lost = worker("w1");
+            JarRun.Running staying = worker("w2");
+            awaitConsuming(lost, staying);
 
             JarRun.Running planner = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
                     "--properties", properties("planner", 0).toString(), "--reports", "reports");
             started.add(planner);
-            doomed.awaitStderr("copying its jobs here too");
+            lost.awaitStderr("copying its jobs here too");
             Thread.sleep(1000);
-            doomed.kill();
+            loss.apply(lost);
             JarRun run = planner.finish();
 
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.summary()).startsWith("Sync finished (succeeded): 6 images synced");
             for (Map.Entry<String, TestImage> image : images.entrySet()) {
                 assertThat(Skopeo.inspectRaw(target, "mirror/" + image.getKey() + ":v1"))
                         .isEqualTo(image.getValue().manifest());
                 assertThat(MirrorCheck.danglingReferences(target, "mirror/" + image.getKey(), List.of("v1")))
                         .isEmpty();
             }
-            assertThat(run.stdout()).as("the jobs the killed worker held were copied by the other")
-                    .contains("(on w2)").doesNotContain("failed on");
-        }
-    }
-
-    @Test
-    void a_worker_stopped_in_the_middle_of_a_copy_gives_its_jobs_back_and_takes_no_new_one() throws Exception {
-        Map<String, TestImage> images = seed(6, "lab/stop-", 1, 1 << 20);
-        try (FaultProxy slow = FaultProxy.in(target, 1).throttleRequestBodies(256 << 10)) {
-            writeFiles(images, slow);
-            JarRun.Running stopping = worker("w1");
-            JarRun.Running staying = worker("w2");
-            awaitConsuming(stopping, staying);
-
-            JarRun.Running planner = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
-                    "--properties", properties("planner", 0).toString(), "--reports", "reports");
-            started.add(planner);
-            stopping.awaitStderr("copying its jobs here too");
-            Thread.sleep(1000);
-            stopping.terminate();
-            JarRun run = planner.finish();
-            JarRun stopped = stopping.finish();
-
-            assertThat(run.exitCode()).as(run.toString()).isZero();
-            // what the stopping worker had pushed before its copies stopped, the other finds there: unchanged
-            assertThat(run.summary()).startsWith("Sync finished (succeeded)").contains(" 0 failed")
-                    .containsPattern("(6 images synced, 0|5 images synced, 1|4 images synced, 2) unchanged");
-            assertThat(run.stdout()).contains("(on w2)").doesNotContain("stopped on").doesNotContain("failed on");
-            for (Map.Entry<String, TestImage> image : images.entrySet()) {
-                assertThat(Skopeo.inspectRaw(target, "mirror/" + image.getKey() + ":v1"))
-                        .isEqualTo(image.getValue().manifest());
-            }
-            assertThat(stopped.stderr()).doesNotContain(PASSWORD);
+            return run;
         }
     }
 

@@ -39,10 +39,14 @@ public final class SyncApplication implements AutoCloseable {
 
     /** The route file of service mode (Quartz schedule, seda:sync, management), left out of one-shot runs. */
     static final String SERVICE_ROUTES = "service.camel.yaml";
+    /** The route file of every run. */
+    static final String SYNC_ROUTES = "sync.camel.yaml";
     /** The longest stop timeout: a day. */
     private static final long MAX_STOP_TIMEOUT_SECONDS = 86_400;
 
     private final Main main;
+    /** The directory of edited routes ({@code --routes}), or null for the packaged ones. */
+    private final Path routesDir;
     /** Cluster mode's JMS side (sync.cluster.brokerUrl), or null. */
     private volatile ClusterMessaging cluster;
     private final SyncBeans beans;
@@ -65,9 +69,10 @@ public final class SyncApplication implements AutoCloseable {
                 : "file:application.properties;optional=true") + ",classpath:application.properties;optional=true");
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(beans);
-        main.configure().withRoutesIncludePattern(routesDir != null
-                ? "file:" + routesDir.toAbsolutePath() + "/*.camel.yaml"
-                : "classpath:routes/*.camel.yaml");
+        this.routesDir = routesDir;
+        if (routesDir != null) {
+            main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.camel.yaml");
+        }
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
@@ -97,7 +102,17 @@ public final class SyncApplication implements AutoCloseable {
                 if (cluster == null) {
                     left.add("**/" + ClusterMode.ROUTES);
                 }
-                if (!left.isEmpty()) {
+                if (routesDir == null) {
+                    // the packaged routes by name: a wildcard would scan the fat jar's 30,000 entries at each start
+                    List<String> named = new ArrayList<>(List.of("classpath:routes/" + SYNC_ROUTES));
+                    if (service) {
+                        named.add("classpath:routes/" + SERVICE_ROUTES);
+                    }
+                    if (cluster != null) {
+                        named.add("classpath:routes/" + ClusterMode.ROUTES);
+                    }
+                    main.configure().withRoutesIncludePattern(String.join(",", named));
+                } else if (!left.isEmpty()) {
                     main.configure().withRoutesExcludePattern(String.join(",", left));
                 }
                 if (!service) {

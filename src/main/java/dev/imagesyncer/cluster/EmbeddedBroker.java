@@ -42,12 +42,13 @@ public record EmbeddedBroker(Path dataDirectory, String host, int port, String u
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(host, "host");
         if (user == null || user.isBlank() || password == null || password.isEmpty()) {
-            throw new IllegalArgumentException("the broker needs a user and a password (sync.broker.user, "
-                    + "sync.broker.password): anyone who can send it jobs can make the mirror push");
+            throw new IllegalArgumentException("the broker needs a user and a password (--broker-user, or "
+                    + "sync.cluster.brokerUser and sync.cluster.brokerPassword): anyone who can send it jobs can make "
+                    + "the mirror push");
         }
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("sync.broker.port (--broker-port) must be a port, 1 to 65535, not "
-                    + port);
+            throw new IllegalArgumentException("the broker's port (--broker-port, or that of sync.cluster.brokerUrl) "
+                    + "must be 1 to 65535, not " + port);
         }
     }
 

@@ -11,7 +11,7 @@ import dev.imagesyncer.registry.Manifest;
 import dev.imagesyncer.registry.MediaTypes;
 import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.Platform;
-import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.Repository;
 
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class ImageCopier {
     /** Image configs larger than this are not read to learn their platform. */
     private static final int MAX_CONFIG_BYTES = 1 << 20;
 
-    private final RegistryClient client;
+    private final ImageStore client;
     private final Executor transfers;
     private final BlobLedger ledger;
 
@@ -52,14 +52,14 @@ public final class ImageCopier {
      *                  {@link #copyBlob} directly)
      * @param ledger    the blobs pushed so far in this run, shared by every copy of the run
      */
-    public ImageCopier(RegistryClient client, Executor transfers, BlobLedger ledger) {
+    public ImageCopier(ImageStore client, Executor transfers, BlobLedger ledger) {
         this.client = client;
         this.transfers = transfers;
         this.ledger = ledger;
     }
 
     /** A copier that transfers blobs one after another on the calling thread. */
-    public ImageCopier(RegistryClient client) {
+    public ImageCopier(ImageStore client) {
         this(client, Runnable::run, new BlobLedger());
     }
 

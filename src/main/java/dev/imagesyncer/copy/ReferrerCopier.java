@@ -9,7 +9,7 @@ import dev.imagesyncer.registry.MediaTypes;
 import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.Referrer;
 import dev.imagesyncer.registry.ReferrersIndex;
-import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.registry.Repository;
 
@@ -43,12 +43,12 @@ public final class ReferrerCopier {
     /** Below the first level of referrers, how many more are followed: 8 levels in all (a signature of an SBOM is 2). */
     private static final int MAX_DEPTH = 7;
 
-    private final RegistryClient client;
+    private final ImageStore client;
     private final ImageCopier copier;
     private final Map<Repository, Set<String>> sourceTags = new ConcurrentHashMap<>();
     private final Map<String, Object> indexUpdates = new ConcurrentHashMap<>();
 
-    public ReferrerCopier(RegistryClient client, ImageCopier copier) {
+    public ReferrerCopier(ImageStore client, ImageCopier copier) {
         this.client = client;
         this.copier = copier;
     }

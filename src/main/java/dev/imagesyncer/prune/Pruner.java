@@ -5,7 +5,7 @@ import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.Manifest;
 import dev.imagesyncer.registry.ReferrersIndex;
-import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.RegistryException;
 import dev.imagesyncer.registry.Repository;
 
@@ -31,9 +31,9 @@ import java.util.Set;
 public final class Pruner {
 
 
-    private final RegistryClient client;
+    private final ImageStore client;
 
-    public Pruner(RegistryClient client) {
+    public Pruner(ImageStore client) {
         this.client = client;
     }
 

@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * connection was stale, pausing a registry that sent {@code Retry-After}, and resuming a failed chunk of a
  * chunked upload where the registry stopped.
  */
-public final class RegistryClient implements Closeable {
+public final class RegistryClient implements ImageStore, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
 
@@ -106,6 +106,7 @@ public final class RegistryClient implements Closeable {
      *
      * @throws RegistryException when the registry answers anything else than the manifest or 404
      */
+    @Override
     public Optional<Descriptor> headManifest(ImageReference image) {
         if (noManifestHead.contains(image.repository().apiHost())) {
             return headByGet(image);
@@ -147,6 +148,7 @@ public final class RegistryClient implements Closeable {
      *
      * @throws RegistryException when the registry answers anything else than the manifest or 404
      */
+    @Override
     public Optional<Manifest> findManifest(ImageReference image) {
         String operation = "GET manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
@@ -159,6 +161,7 @@ public final class RegistryClient implements Closeable {
      * GET a manifest: the bytes exactly as served. Their digest is checked against the reference (when it is a
      * digest) and against {@code Docker-Content-Digest} (when sent).
      */
+    @Override
     public Manifest getManifest(ImageReference image) {
         String operation = "GET manifest " + image;
         try (RegistryResponse response = transport.send(manifestRequest("GET", image, operation))) {
@@ -206,6 +209,7 @@ public final class RegistryClient implements Closeable {
     }
 
     /** PUT a manifest's exact bytes under a tag or its digest; returns the digest the registry stored. */
+    @Override
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
         String operation = "PUT manifest " + repository + (reference.contains(":") ? "@" : ":") + reference;
         RegistryRequest request = RegistryRequest.of("PUT", repository,
@@ -240,6 +244,7 @@ public final class RegistryClient implements Closeable {
         }
     }
 
+    @Override
     public boolean blobExists(Repository repository, Digest digest) {
         String operation = "HEAD blob " + repository + "@" + digest;
         try (RegistryResponse response = transport.send(RegistryRequest.of("HEAD", repository,
@@ -265,6 +270,7 @@ public final class RegistryClient implements Closeable {
      * @param maxBytes the largest blob read (bytes)
      * @throws RegistryException when it cannot be read, is larger than {@code maxBytes} or its digest differs
      */
+    @Override
     public byte[] getSmallBlob(Repository repository, Digest digest, int maxBytes) {
         String operation = "GET blob " + repository + "@" + digest;
         boolean read = false;
@@ -300,6 +306,7 @@ public final class RegistryClient implements Closeable {
      * the range sends the whole blob: the bytes before the offset are then read and dropped here. One attempt:
      * {@link #pushBlob}, which opens downloads through its {@link BlobSource}, retries the transfer as a whole.
      */
+    @Override
     public BlobStream openBlob(Repository repository, Digest digest, long offset) {
         String operation = "GET blob " + repository + "@" + digest + (offset > 0 ? " from byte " + offset : "");
         RegistryRequest request = RegistryRequest.of("GET", repository,
@@ -341,6 +348,7 @@ public final class RegistryClient implements Closeable {
      * @throws TransferStoppedException when the run was asked to stop: a chunked upload stopped after its chunk
      *                                  in flight, its session journaled
      */
+    @Override
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         return uploader.push(target, blob, source, mountFrom);
     }
@@ -349,6 +357,7 @@ public final class RegistryClient implements Closeable {
      * Every tag of a repository, following {@code Link} pagination; a full page without {@code Link} is followed
      * by asking from its last tag on ({@code last}), until a page comes back short.
      */
+    @Override
     public List<String> listTags(Repository repository) {
         String operation = "list tags of " + repository;
         return pagedNames(repository, "/v2/" + repository.path() + "/tags/list", "tags",
@@ -395,6 +404,7 @@ public final class RegistryClient implements Closeable {
      *
      * @throws RegistryException when the registry answers anything else than a list or 404
      */
+    @Override
     public Optional<List<Referrer>> referrersFromApi(Repository repository, Digest subject) {
         if (Boolean.FALSE.equals(referrersApi.get(repository.apiHost()))) {
             return Optional.empty();
@@ -443,6 +453,7 @@ public final class RegistryClient implements Closeable {
      *
      * @throws RegistryException when the registry cannot be asked
      */
+    @Override
     public boolean servesReferrersApi(Repository repository, Digest subject) {
         Boolean known = referrersApi.get(repository.apiHost());
         return known != null ? known : referrersFromApi(repository, subject).isPresent();
@@ -456,6 +467,7 @@ public final class RegistryClient implements Closeable {
      *                                    (405, or its error code says so)
      * @throws RegistryException          for any other failure
      */
+    @Override
     public void deleteManifest(Repository repository, Digest digest) {
         String operation = "DELETE manifest " + repository + "@" + digest;
         try (RegistryResponse response = transport.send(RegistryRequest.of("DELETE", repository,

@@ -77,8 +77,9 @@ final class RuleParser {
         if (text.isBlank()) {
             throw new IllegalArgumentException("empty source");
         }
-        // A regex may hold ',' and ':', so it is recognised first; image-syncer splits at the first ":/".
-        int regexStart = text.indexOf(":/");
+        // A regex may hold ',' and ':', so it is recognised first; image-syncer splits at the first ":/" (after
+        // the directory of an OCI layout, oci:/DIR:, whose ":/" is not one)
+        int regexStart = text.indexOf(":/", layoutPrefix(text));
         if (regexStart >= 0) {
             return regexSource(text.substring(0, regexStart), text.substring(regexStart + 2));
         }
@@ -104,7 +105,7 @@ final class RuleParser {
      * No regex: a destination names images, it does not select them.
      */
     static Destination destination(String text) {
-        if (text.contains(":/")) {
+        if (text.indexOf(":/", layoutPrefix(text)) >= 0) {
             throw new IllegalArgumentException("a destination cannot be a tag regex");
         }
         String[] parts = text.split(",", -1);
@@ -119,6 +120,15 @@ final class RuleParser {
             return new Destination(first.repository(), List.of(), first.digest());
         }
         return new Destination(first.repository(), tagList(first, parts), first.digest());
+    }
+
+    /** Where a rule's own syntax starts: after {@code oci:DIR:} for an image in an OCI layout, else at 0. */
+    private static int layoutPrefix(String text) {
+        if (!text.startsWith(Repository.LAYOUT)) {
+            return 0;
+        }
+        int colon = text.indexOf(':', Repository.LAYOUT.length());
+        return colon < 0 ? text.length() : colon + 1;
     }
 
     /** image-syncer v1.0–v1.4: {@code registry/namespace/<last path element of the source>}, same tags or digest. */

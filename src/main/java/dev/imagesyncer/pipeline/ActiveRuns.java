@@ -10,8 +10,6 @@ import dev.imagesyncer.config.ImagesConfig;
 import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.config.SyncRule;
 import dev.imagesyncer.copy.ReferrerSelection;
-import dev.imagesyncer.copy.BlobLedger;
-import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.job.DestinationCheck;
 import dev.imagesyncer.job.CopyJob;
 import dev.imagesyncer.job.ImageJob;
@@ -266,9 +264,7 @@ public final class ActiveRuns {
         if (settings.dryRun().enabled()) {
             client.refuseWrites(); // the routes' dryRun filter keeps writes away; this holds even in edited routes
         }
-        // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
-        return new RunContext(runId, settings, config, client,
-                new ImageCopier(client, Runnable::run, new BlobLedger()), tally);
+        return new RunContext(runId, settings, config, client, tally);
     }
 
     /**

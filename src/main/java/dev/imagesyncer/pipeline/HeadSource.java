@@ -32,7 +32,7 @@ public final class HeadSource extends RunStep<ImageJob> {
             Optional<Descriptor> existing = Optional.empty();
             if (job.options().skipExisting()) {
                 ImageReference tagged = CopyJob.tagged(job.source(), destination);
-                existing = tagged.tag() != null ? run.client().headManifest(tagged) : Optional.empty();
+                existing = tagged.tag() != null ? run.stores().headManifest(tagged) : Optional.empty();
             }
             existing.ifPresentOrElse(
                     found -> jobs.add(new CopyJob(job.source(), destination, null, job.options(), found)),

@@ -71,7 +71,7 @@ public final class ListTags extends RunStep<SyncRule> {
         List<String> tags = List.of();
         JobOptions options = JobOptions.of(run.settings().copy(), rule.options(), run.settings().rules());
         if (rule.needsTagListing()) {
-            List<String> listed = run.client().listTags(rule.repository());
+            List<String> listed = run.stores().listTags(rule.repository());
             if (options.referrers()) {
                 listed = withoutReferrerTags(listed, rule, number);
             }

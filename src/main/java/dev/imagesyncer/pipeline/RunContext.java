@@ -1,8 +1,11 @@
 package dev.imagesyncer.pipeline;
 
 import dev.imagesyncer.config.SyncConfig;
+import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
 import dev.imagesyncer.copy.ReferrerCopier;
+import dev.imagesyncer.layout.Stores;
+import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.RegistryClient;
 import dev.imagesyncer.report.RunTally;
 
@@ -23,16 +26,18 @@ public final class RunContext implements Closeable {
     private final RegistryClient client;
     private final ImageCopier copier;
     private final ReferrerCopier referrers;
+    private final Stores stores;
     private final RunTally tally;
 
-    RunContext(String id, RunSettings settings, SyncConfig config, RegistryClient client, ImageCopier copier,
-               RunTally tally) {
+    RunContext(String id, RunSettings settings, SyncConfig config, RegistryClient client, RunTally tally) {
         this.id = id;
         this.settings = settings;
         this.config = config;
         this.client = client;
-        this.copier = copier;
-        this.referrers = new ReferrerCopier(client, copier);
+        this.stores = new Stores(client);
+        // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
+        this.copier = new ImageCopier(stores, Runnable::run, new BlobLedger());
+        this.referrers = new ReferrerCopier(stores, copier);
         this.tally = tally;
     }
 
@@ -46,6 +51,11 @@ public final class RunContext implements Closeable {
 
     public SyncConfig config() {
         return config;
+    }
+
+    /** The run's stores: the registries (through {@link #client()}) and the OCI layouts its rules name. */
+    public ImageStore stores() {
+        return stores;
     }
 
     public RegistryClient client() {
@@ -67,6 +77,7 @@ public final class RunContext implements Closeable {
 
     @Override
     public void close() throws IOException {
+        stores.close();
         client.close();
     }
 }

@@ -37,6 +37,9 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
     }
 
     private static ImageReference parseChecked(String text) {
+        if (text.startsWith(Repository.LAYOUT)) {
+            return parseLayout(text);
+        }
         String rest = text;
         Digest digest = null;
         int at = rest.indexOf('@');
@@ -64,6 +67,33 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
             path = "library/" + path;
         }
         return new ImageReference(new Repository(registry, path), tag, digest);
+    }
+
+    /**
+     * {@code oci:DIR:repository[:tag][@digest]}: an image in an OCI image layout, named with its repository (as
+     * this tool writes layouts). The directory ends at the first ':'.
+     */
+    private static ImageReference parseLayout(String text) {
+        int colon = text.indexOf(':', Repository.LAYOUT.length());
+        if (colon < 0 || colon == text.length() - 1) {
+            throw new IllegalArgumentException("an image in an OCI layout is oci:DIR:repository[:tag], e.g. "
+                    + "oci:/mnt/mirror:team/app:1.0");
+        }
+        String directory = text.substring(0, colon);
+        String rest = text.substring(colon + 1);
+        Digest digest = null;
+        int at = rest.indexOf('@');
+        if (at >= 0) {
+            digest = Digest.parse(rest.substring(at + 1));
+            rest = rest.substring(0, at);
+        }
+        String tag = null;
+        int lastColon = rest.lastIndexOf(':');
+        if (lastColon > rest.lastIndexOf('/')) {
+            tag = rest.substring(lastColon + 1);
+            rest = rest.substring(0, lastColon);
+        }
+        return new ImageReference(new Repository(directory, rest), tag, digest);
     }
 
     /** The tag or digest to address the registry with: the digest wins, then the tag, then {@code latest}. */

@@ -16,8 +16,13 @@ public record Repository(String registry, String path) {
             Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](?::[0-9]{1,5})?");
 
+    /** The prefix of an OCI image layout's "registry": {@code oci:<directory>} (issue 16). */
+    public static final String LAYOUT = "oci:";
+
     public Repository {
-        if (registry == null || registry.isEmpty() || !HOST.matcher(registry).matches()) {
+        boolean layout = registry != null && registry.startsWith(LAYOUT) && registry.length() > LAYOUT.length()
+                && registry.indexOf(':', LAYOUT.length()) < 0;
+        if (registry == null || registry.isEmpty() || !layout && !HOST.matcher(registry).matches()) {
             throw new IllegalArgumentException("invalid registry host '" + registry + "'");
         }
         if (path == null || path.length() > 255 || !PATH.matcher(path).matches()) {
@@ -39,8 +44,14 @@ public record Repository(String registry, String path) {
         };
     }
 
+    /** True when this repository lives in an OCI image layout ({@code oci:<directory>}), not a registry. */
+    public boolean isLayout() {
+        return registry.startsWith(LAYOUT);
+    }
+
+    /** {@code registry/path}, or {@code oci:<directory>:path} for a layout (skopeo's spelling). */
     @Override
     public String toString() {
-        return registry + "/" + path;
+        return registry + (isLayout() ? ":" : "/") + path;
     }
 }

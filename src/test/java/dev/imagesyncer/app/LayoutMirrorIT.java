@@ -1,0 +1,56 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.layout.OciLayout;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.Skopeo;
+import dev.imagesyncer.testing.TestImage;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Air gap, step by step: a registry into an OCI layout, then the layout into another registry. */
+class LayoutMirrorIT extends TwoRegistries {
+
+    @Test
+    void registry_to_layout_to_registry_keeps_every_manifest_byte_identical() throws Exception {
+        Map<String, TestImage> images = Map.of("oci", TestImages.ociManifest(2, 4096),
+                "docker", TestImages.dockerV2(2, 4096), "list", TestImages.dockerManifestList(1, 4096),
+                "index", TestImages.ociIndex(1, 4096));
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        images.forEach((name, image) -> seeder.push("lab/" + name, "v1", image));
+        Path layout = work.resolve("carried");
+        StringBuilder out = new StringBuilder();
+        StringBuilder in = new StringBuilder();
+        for (String name : images.keySet()) {
+            out.append(source.host()).append("/lab/").append(name).append(":v1: oci:").append(layout)
+                    .append(":lab/").append(name).append('\n');
+            in.append("oci:").append(layout).append(":lab/").append(name).append(":v1: ").append(target.host())
+                    .append("/mirror/").append(name).append('\n');
+        }
+        Files.writeString(work.resolve("out.yaml"), out);
+        Files.writeString(work.resolve("in.yaml"), in);
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun toDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
+        JarRun again = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
+        JarRun fromDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "in.yaml");
+
+        assertThat(toDisk.exitCode()).as(toDisk.toString()).isZero();
+        assertThat(toDisk.summary()).startsWith("Sync finished (succeeded): 4 images synced");
+        assertThat(again.summary()).as("a second run finds them there").startsWith(
+                "Sync finished (succeeded): 0 images synced, 4 unchanged");
+        assertThat(fromDisk.exitCode()).as(fromDisk.toString()).isZero();
+        try (OciLayout carried = OciLayout.read(layout)) {
+            assertThat(carried.validate()).isEmpty();
+            assertThat(carried.refNames()).containsExactlyInAnyOrder("lab/oci:v1", "lab/docker:v1", "lab/list:v1",
+                    "lab/index:v1");
+        }
+        images.forEach((name, image) -> assertThat(Skopeo.inspectRaw(target, "mirror/" + name + ":v1"))
+                .as(name).isEqualTo(image.manifest()));
+    }
+}

@@ -86,7 +86,10 @@ public final class SyncBeans implements CamelConfiguration {
         boolean service = properties.text("sync.schedule") != null;
         RunSettings settings = settings(properties, service);
         if (settings.inputs().imagesFile() != null || settings.inputs().configFile() != null) {
-            ActiveRuns.loadConfig(settings);
+            dev.imagesyncer.config.SyncConfig config = ActiveRuns.loadConfig(settings);
+            if (properties.text("sync.cluster.brokerUrl") != null) {
+                refuseLayouts(config);
+            }
         }
         int proc = settings.transfers().proc();
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(WORKERS)
@@ -133,6 +136,24 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
                 metrics));
+    }
+
+    /**
+     * Cluster mode: a destination on this machine's disk (an OCI layout) cannot be written by another instance.
+     *
+     * @throws dev.imagesyncer.config.ConfigException naming the rule and what to do
+     */
+    private static void refuseLayouts(dev.imagesyncer.config.SyncConfig config) {
+        List<dev.imagesyncer.config.SyncRule> rules = config.images().rules();
+        for (int i = 0; i < rules.size(); i++) {
+            for (String destination : rules.get(i).destinationNames()) {
+                if (destination.startsWith(dev.imagesyncer.registry.Repository.LAYOUT)) {
+                    throw new dev.imagesyncer.config.ConfigException("rule " + (i + 1) + ": " + destination
+                            + " is a directory on this machine, which the other instances of the cluster cannot "
+                            + "write: mirror into an OCI layout without sync.cluster.brokerUrl");
+                }
+            }
+        }
     }
 
     /**

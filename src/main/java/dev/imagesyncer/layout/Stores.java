@@ -11,10 +11,11 @@ import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.Manifest;
 import dev.imagesyncer.registry.Referrer;
 import dev.imagesyncer.registry.Repository;
-import dev.imagesyncer.registry.TransientRegistryException;
+import dev.imagesyncer.registry.PermanentRegistryException;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Stores implements ImageStore, Closeable {
 
+    /** A layout that does not exist yet: it holds nothing. */
+    private static final ImageStore EMPTY = new EmptyLayout();
     private final ImageStore registries;
     private final Map<String, OciLayout> layouts = new ConcurrentHashMap<>();
 
@@ -35,18 +38,43 @@ public final class Stores implements ImageStore, Closeable {
         this.registries = registries;
     }
 
+    /** The store to read {@code repository} from: a layout not written yet reads as empty, and is not made. */
     private ImageStore of(Repository repository) {
         if (!repository.isLayout()) {
             return registries;
         }
+        OciLayout writing = layouts.get(repository.registry());
+        if (writing != null) {
+            return new LayoutStore(writing);
+        }
+        Path directory = directory(repository);
+        if (!Files.isRegularFile(directory.resolve("index.json"))) {
+            return EMPTY;
+        }
+        try {
+            return new LayoutStore(OciLayout.read(directory));
+        } catch (IOException e) {
+            throw new PermanentRegistryException(repository.registry() + ": " + e.getMessage(), 0,
+                    ErrorCode.NAME_UNKNOWN, e);
+        }
+    }
+
+    /** The store to write {@code repository} to: a layout is made at its first write, and locked. */
+    private ImageStore forWriting(Repository repository) {
+        if (!repository.isLayout()) {
+            return registries;
+        }
         return new LayoutStore(layouts.computeIfAbsent(repository.registry(), key -> {
-            Path directory = Path.of(key.substring(Repository.LAYOUT.length()));
             try {
-                return OciLayout.write(directory);
+                return OciLayout.write(directory(repository));
             } catch (IOException e) {
-                throw new TransientRegistryException(key + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
+                throw new PermanentRegistryException(key + ": " + e.getMessage(), 0, ErrorCode.DENIED, e);
             }
         }));
+    }
+
+    private static Path directory(Repository repository) {
+        return Path.of(repository.registry().substring(Repository.LAYOUT.length()));
     }
 
     @Override
@@ -66,7 +94,7 @@ public final class Stores implements ImageStore, Closeable {
 
     @Override
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
-        return of(repository).putManifest(repository, reference, manifest);
+        return forWriting(repository).putManifest(repository, reference, manifest);
     }
 
     @Override
@@ -88,7 +116,7 @@ public final class Stores implements ImageStore, Closeable {
     public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
         // a mount is between repositories of one registry; a layout has none to offer, nor to take
         Repository mount = mountFrom != null && mountFrom.isLayout() == target.isLayout() ? mountFrom : null;
-        return of(target).pushBlob(target, blob, source, target.isLayout() ? null : mount);
+        return forWriting(target).pushBlob(target, blob, source, target.isLayout() ? null : mount);
     }
 
     @Override
@@ -108,7 +136,7 @@ public final class Stores implements ImageStore, Closeable {
 
     @Override
     public void deleteManifest(Repository repository, Digest digest) {
-        of(repository).deleteManifest(repository, digest);
+        forWriting(repository).deleteManifest(repository, digest);
     }
 
     /** Releases the layouts' locks. */
@@ -118,5 +146,68 @@ public final class Stores implements ImageStore, Closeable {
             layout.close();
         }
         layouts.clear();
+    }
+
+    /** What a layout not made yet answers: nothing there. */
+    private static final class EmptyLayout implements ImageStore {
+        @Override
+        public Optional<Descriptor> headManifest(ImageReference image) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Manifest> findManifest(ImageReference image) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Manifest getManifest(ImageReference image) {
+            throw new PermanentRegistryException(image + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
+        }
+
+        @Override
+        public Digest putManifest(Repository repository, String reference, Manifest manifest) {
+            throw new IllegalStateException("written through forWriting");
+        }
+
+        @Override
+        public boolean blobExists(Repository repository, Digest digest) {
+            return false;
+        }
+
+        @Override
+        public BlobStream openBlob(Repository repository, Digest digest, long offset) {
+            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
+        }
+
+        @Override
+        public byte[] getSmallBlob(Repository repository, Digest digest, int maxBytes) {
+            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
+        }
+
+        @Override
+        public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
+            throw new IllegalStateException("written through forWriting");
+        }
+
+        @Override
+        public List<String> listTags(Repository repository) {
+            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
+        }
+
+        @Override
+        public Optional<List<Referrer>> referrersFromApi(Repository repository, Digest subject) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean servesReferrersApi(Repository repository, Digest subject) {
+            return false;
+        }
+
+        @Override
+        public void deleteManifest(Repository repository, Digest digest) {
+            throw new IllegalStateException("written through forWriting");
+        }
     }
 }

@@ -53,4 +53,24 @@ class LayoutMirrorIT extends TwoRegistries {
         images.forEach((name, image) -> assertThat(Skopeo.inspectRaw(target, "mirror/" + name + ":v1"))
                 .as(name).isEqualTo(image.manifest()));
     }
+
+    @Test
+    void a_dry_run_into_a_layout_makes_nothing_and_cluster_mode_refuses_a_layout_in_one_line() throws Exception {
+        RegistrySeeder.of(source).push("lab/dry", "v1", TestImages.ociManifest(1, 1024));
+        Path layout = work.resolve("not-yet");
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/dry:v1: oci:" + layout + ":lab/dry\n");
+        JarRun.writeInsecureAuth(work, source, target);
+        Files.writeString(work.resolve("cluster.properties"), "sync.cluster.brokerUrl = tcp://127.0.0.1:1\n");
+
+        JarRun dry = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml", "--dry-run");
+        JarRun clustered = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                "--properties", "cluster.properties");
+
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        assertThat(dry.summary()).startsWith("Dry run (");
+        assertThat(layout).doesNotExist();
+        assertThat(clustered.exitCode()).isEqualTo(2);
+        assertThat(clustered.stderr().strip()).startsWith("error: rule 1: oci:" + layout)
+                .contains("the other instances of the cluster cannot write").doesNotContain("\n");
+    }
 }

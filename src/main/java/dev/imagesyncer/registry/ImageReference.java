@@ -40,19 +40,10 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
         if (text.startsWith(Repository.LAYOUT)) {
             return parseLayout(text);
         }
-        String rest = text;
-        Digest digest = null;
-        int at = rest.indexOf('@');
-        if (at >= 0) {
-            digest = Digest.parse(rest.substring(at + 1));
-            rest = rest.substring(0, at);
-        }
-        String tag = null;
-        int lastColon = rest.lastIndexOf(':');
-        if (lastColon > rest.lastIndexOf('/')) {
-            tag = rest.substring(lastColon + 1);
-            rest = rest.substring(0, lastColon);
-        }
+        Named named = named(text);
+        String rest = named.name();
+        String tag = named.tag();
+        Digest digest = named.digest();
         String registry = Repository.DOCKER_HUB;
         String path = rest;
         int slash = rest.indexOf('/');
@@ -79,8 +70,17 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
             throw new IllegalArgumentException("an image in an OCI layout is oci:DIR:repository[:tag], e.g. "
                     + "oci:/mnt/mirror:team/app:1.0");
         }
-        String directory = text.substring(0, colon);
-        String rest = text.substring(colon + 1);
+        Named named = named(text.substring(colon + 1));
+        return new ImageReference(new Repository(text.substring(0, colon), named.name()), named.tag(),
+                named.digest());
+    }
+
+    /** A name with its tag and digest split off: {@code name[:tag][@digest]}. */
+    private record Named(String name, String tag, Digest digest) {
+    }
+
+    private static Named named(String text) {
+        String rest = text;
         Digest digest = null;
         int at = rest.indexOf('@');
         if (at >= 0) {
@@ -93,7 +93,7 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
             tag = rest.substring(lastColon + 1);
             rest = rest.substring(0, lastColon);
         }
-        return new ImageReference(new Repository(directory, rest), tag, digest);
+        return new Named(rest, tag, digest);
     }
 
     /** The tag or digest to address the registry with: the digest wins, then the tag, then {@code latest}. */

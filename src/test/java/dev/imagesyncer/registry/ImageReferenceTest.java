@@ -34,6 +34,19 @@ class ImageReferenceTest {
     }
 
     @Test
+    void an_image_in_an_oci_layout_keeps_its_directory_repository_and_tag_and_reads_back_as_written() {
+        ImageReference image = ImageReference.parse("oci:/media/usb/mirror:team/app:1.0");
+
+        assertThat(image.repository().isLayout()).isTrue();
+        assertThat(image.repository().registry()).isEqualTo("oci:/media/usb/mirror");
+        assertThat(image.repository().path()).isEqualTo("team/app");
+        assertThat(image.tag()).isEqualTo("1.0");
+        assertThat(image.toString()).isEqualTo("oci:/media/usb/mirror:team/app:1.0");
+        assertThat(ImageReference.parse(image.toString())).isEqualTo(image);
+        assertThat(ImageReference.parse("registry.lab:5000/team/app:1.0").repository().isLayout()).isFalse();
+    }
+
+    @Test
     void docker_hub_is_served_from_its_api_host() {
         assertThat(ImageReference.parse("nginx").repository().apiHost()).isEqualTo("registry-1.docker.io");
         assertThat(ImageReference.parse("ghcr.io/a/b").repository().apiHost()).isEqualTo("ghcr.io");

@@ -124,7 +124,7 @@ final class RuleParser {
 
     /** Where a rule's own syntax starts: after {@code oci:DIR:} for an image in an OCI layout, else at 0. */
     private static int layoutPrefix(String text) {
-        if (!text.startsWith(Repository.LAYOUT)) {
+        if (!Repository.namesLayout(text)) {
             return 0;
         }
         int colon = text.indexOf(':', Repository.LAYOUT.length());

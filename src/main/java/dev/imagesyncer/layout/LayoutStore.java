@@ -109,7 +109,12 @@ public final class LayoutStore implements ImageStore {
     public BlobStream openBlob(Repository repository, Digest digest, long offset) {
         try {
             InputStream in = layout.openBlob(digest);
-            in.skipNBytes(offset);
+            try {
+                in.skipNBytes(offset);
+            } catch (IOException e) {
+                in.close();
+                throw e;
+            }
             return BlobStream.of(in, -1);
         } catch (IOException e) {
             throw new PermanentRegistryException(layout.root() + ": blob " + digest + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, e);

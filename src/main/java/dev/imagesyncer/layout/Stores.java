@@ -43,7 +43,7 @@ public final class Stores implements ImageStore, Closeable {
         if (!repository.isLayout()) {
             return registries;
         }
-        OciLayout writing = layouts.get(repository.registry());
+        OciLayout writing = layouts.get(key(repository));
         if (writing != null) {
             return new LayoutStore(writing);
         }
@@ -64,7 +64,7 @@ public final class Stores implements ImageStore, Closeable {
         if (!repository.isLayout()) {
             return registries;
         }
-        return new LayoutStore(layouts.computeIfAbsent(repository.registry(), key -> {
+        return new LayoutStore(layouts.computeIfAbsent(key(repository), key -> {
             try {
                 return OciLayout.write(directory(repository));
             } catch (IOException e) {
@@ -75,6 +75,11 @@ public final class Stores implements ImageStore, Closeable {
 
     private static Path directory(Repository repository) {
         return Path.of(repository.registry().substring(Repository.LAYOUT.length()));
+    }
+
+    /** One layout per directory, however it is spelt ({@code oci:/m}, {@code oci:/m/}, {@code oci:./m}). */
+    private static String key(Repository repository) {
+        return directory(repository).toAbsolutePath().normalize().toString();
     }
 
     @Override
@@ -142,10 +147,18 @@ public final class Stores implements ImageStore, Closeable {
     /** Releases the layouts' locks. */
     @Override
     public void close() throws IOException {
+        IOException first = null;
         for (OciLayout layout : layouts.values()) {
-            layout.close();
+            try {
+                layout.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
         }
         layouts.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** What a layout not made yet answers: nothing there. */

@@ -60,7 +60,7 @@ public final class PruneDestinations extends RunStep<List> {
             jobs.add((ImageJob) job);
         }
         List<PruneTarget> targets = targets(jobs, run.config().images().rules(), tally.outcomes());
-        Pruner pruner = new Pruner(run.client());
+        Pruner pruner = new Pruner(run.stores());
         PrunePlan plan;
         try {
             plan = pruner.plan(targets);

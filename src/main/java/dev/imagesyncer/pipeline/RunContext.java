@@ -77,7 +77,10 @@ public final class RunContext implements Closeable {
 
     @Override
     public void close() throws IOException {
-        stores.close();
-        client.close();
+        try {
+            stores.close();
+        } finally {
+            client.close();
+        }
     }
 }

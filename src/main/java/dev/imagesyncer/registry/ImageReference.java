@@ -37,7 +37,7 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
     }
 
     private static ImageReference parseChecked(String text) {
-        if (text.startsWith(Repository.LAYOUT)) {
+        if (Repository.namesLayout(text)) {
             return parseLayout(text);
         }
         Named named = named(text);

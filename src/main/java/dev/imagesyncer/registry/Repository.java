@@ -19,9 +19,19 @@ public record Repository(String registry, String path) {
     /** The prefix of an OCI image layout's "registry": {@code oci:<directory>} (issue 16). */
     public static final String LAYOUT = "oci:";
 
+    private static final Pattern PORT_AFTER_OCI = Pattern.compile("oci:[0-9]{1,5}(?:/.*)?");
+
+    /**
+     * True when {@code text} (a registry, or a whole reference) names an OCI layout: {@code oci:} and a directory,
+     * not a registry host called {@code oci} with its port ({@code oci:5000/team/app}).
+     */
+    public static boolean namesLayout(String text) {
+        return text != null && text.startsWith(LAYOUT) && text.length() > LAYOUT.length()
+                && !PORT_AFTER_OCI.matcher(text).matches();
+    }
+
     public Repository {
-        boolean layout = registry != null && registry.startsWith(LAYOUT) && registry.length() > LAYOUT.length()
-                && registry.indexOf(':', LAYOUT.length()) < 0;
+        boolean layout = namesLayout(registry) && registry.indexOf(':', LAYOUT.length()) < 0;
         if (registry == null || registry.isEmpty() || !layout && !HOST.matcher(registry).matches()) {
             throw new IllegalArgumentException("invalid registry host '" + registry + "'");
         }
@@ -46,7 +56,7 @@ public record Repository(String registry, String path) {
 
     /** True when this repository lives in an OCI image layout ({@code oci:<directory>}), not a registry. */
     public boolean isLayout() {
-        return registry.startsWith(LAYOUT);
+        return namesLayout(registry);
     }
 
     /** {@code registry/path}, or {@code oci:<directory>:path} for a layout (skopeo's spelling). */

@@ -47,6 +47,16 @@ class ImageReferenceTest {
     }
 
     @Test
+    void a_registry_host_called_oci_with_a_port_is_still_a_registry() {
+        ImageReference image = ImageReference.parse("oci:5000/team/app:1.0");
+
+        assertThat(image.repository().isLayout()).isFalse();
+        assertThat(image.repository().registry()).isEqualTo("oci:5000");
+        assertThat(image.repository().path()).isEqualTo("team/app");
+        assertThat(image.toString()).isEqualTo("oci:5000/team/app:1.0");
+    }
+
+    @Test
     void docker_hub_is_served_from_its_api_host() {
         assertThat(ImageReference.parse("nginx").repository().apiHost()).isEqualTo("registry-1.docker.io");
         assertThat(ImageReference.parse("ghcr.io/a/b").repository().apiHost()).isEqualTo("ghcr.io");

@@ -174,6 +174,7 @@ public final class OciLayout implements Closeable {
                 channel.force(true);
             }
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(target.getParent());
             return written;
         } finally {
             Files.deleteIfExists(partial);
@@ -316,8 +317,21 @@ public final class OciLayout implements Closeable {
                 channel.force(true);
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(file.getParent());
         } finally {
             Files.deleteIfExists(partial);
+        }
+    }
+
+    /**
+     * Flushes a directory's entries to disk, so that a rename survives a power cut (a removable disk pulled out);
+     * where the file system cannot (not a POSIX one), the rename stands as the system keeps it.
+     */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // some file systems refuse to open or flush a directory: nothing more can be done there
         }
     }
 

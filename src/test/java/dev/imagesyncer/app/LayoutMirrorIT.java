@@ -55,6 +55,49 @@ class LayoutMirrorIT extends TwoRegistries {
     }
 
     @Test
+    void a_run_killed_while_it_writes_a_layout_leaves_no_partial_blob_under_its_name_and_the_next_completes()
+            throws Exception {
+        TestImage big = TestImages.ociManifest(4, 48 << 20);
+        RegistrySeeder.of(source).push("lab/big", "v1", big);
+        Path layout = work.resolve("carried");
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/big:v1: oci:" + layout + ":lab/big\n");
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun.Running killed = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml",
+                "--proc", "1");
+        Path blobs = layout.resolve("blobs").resolve("sha256");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        // killed in the middle of the second of four 48 MiB layers, whatever the names it writes under
+        while (bytesWritten(blobs) < (72L << 20) && killed.process().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        killed.kill();
+        killed.finish();
+
+        try (OciLayout half = OciLayout.read(layout)) {
+            assertThat(half.validate()).as("every blob under its final name matches it").isEmpty();
+            assertThat(half.refNames()).as("no manifest before its blobs").isEmpty();
+        }
+        JarRun rerun = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml");
+        assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+        try (OciLayout whole = OciLayout.read(layout)) {
+            assertThat(whole.validate()).isEmpty();
+            assertThat(whole.refNames()).containsExactly("lab/big:v1");
+            assertThat(whole.readBlob(whole.find("lab/big:v1").orElseThrow().digest())).isEqualTo(big.manifest());
+        }
+    }
+
+    /** The bytes in the layout's blob directory so far, under any name. */
+    private static long bytesWritten(Path blobs) throws java.io.IOException {
+        if (!Files.isDirectory(blobs)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(blobs)) {
+            return files.mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    @Test
     void a_dry_run_into_a_layout_makes_nothing_and_cluster_mode_refuses_a_layout_in_one_line() throws Exception {
         RegistrySeeder.of(source).push("lab/dry", "v1", TestImages.ociManifest(1, 1024));
         Path layout = work.resolve("not-yet");

@@ -251,15 +251,7 @@ public final class RunTally {
         if (!planned.contains(new Pair(source, destination))) {
             total++;
         }
-        blobsCopied += counts.blobsCopied();
-        blobsMounted += counts.blobsMounted();
-        blobsPresent += counts.blobsPresent();
-        manifestsPushed += counts.manifestsPushed();
-        referrers = referrers.plus(new ReferrerCounts(counts.referrersCopied(), counts.referrersPresent(),
-                counts.referrersSkipped()));
-        bytes += counts.bytes();
-        retries += counts.retries();
-        rateLimited += counts.rateLimited();
+        count(counts);
         int done = end(outcome, source, destination);
         if (ImageOutcome.SYNCED.equals(outcome.result())) {
             PROGRESS.info("[{}/{}] {} -> {}  {}  {}  {}  (on {})", done, total, source, destination, outcome.digest(),
@@ -363,12 +355,20 @@ public final class RunTally {
 
     /** Adds what a copy (or, in a dry run, its plan) did to the run's counts: blobs, manifests, bytes, referrers. */
     private void count(CopyResult result) {
-        blobsCopied += result.blobsCopied();
-        blobsMounted += result.blobsMounted();
-        blobsPresent += result.blobsPresent();
-        manifestsPushed += result.manifestsPushed();
-        referrers = referrers.plus(result.referrers());
-        bytes += result.bytes();
+        count(RunSummary.TransferCounts.of(result));
+    }
+
+    /** Adds what a copy did, here or (cluster mode) on another instance, to the run's counts. */
+    private void count(RunSummary.TransferCounts counts) {
+        blobsCopied += counts.blobsCopied();
+        blobsMounted += counts.blobsMounted();
+        blobsPresent += counts.blobsPresent();
+        manifestsPushed += counts.manifestsPushed();
+        referrers = referrers.plus(new ReferrerCounts(counts.referrersCopied(), counts.referrersPresent(),
+                counts.referrersSkipped()));
+        bytes += counts.bytes();
+        retries += counts.retries();
+        rateLimited += counts.rateLimited();
     }
 
     /** Records an outcome; returns how many pairs have ended so far. */

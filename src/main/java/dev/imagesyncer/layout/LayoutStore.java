@@ -24,7 +24,7 @@ import java.util.Optional;
  * One OCI image layout as an {@link ImageStore}: a repository {@code team/app} of it is the entries named
  * {@code team/app:<tag>}; manifests pushed by digest (an index's children) are blobs without an entry, as the
  * image-layout specification allows. No referrers API (referrers are stored as entries without a name) and no
- * deletes.
+ * deletes. A layout not made yet holds nothing, and reading a blob or the tags of one says so.
  */
 public final class LayoutStore implements ImageStore {
 
@@ -80,8 +80,16 @@ public final class LayoutStore implements ImageStore {
 
     @Override
     public Manifest getManifest(ImageReference image) {
+        requireLayout(image.repository());
         return findManifest(image).orElseThrow(() -> new PermanentRegistryException(layout.root() + ": no manifest "
                 + image + " in the layout", 0, ErrorCode.MANIFEST_UNKNOWN));
+    }
+
+    /** A layout that is not there cannot be read from. */
+    private void requireLayout(Repository repository) {
+        if (!layout.exists()) {
+            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
+        }
     }
 
     @Override
@@ -107,6 +115,7 @@ public final class LayoutStore implements ImageStore {
 
     @Override
     public BlobStream openBlob(Repository repository, Digest digest, long offset) {
+        requireLayout(repository);
         try {
             InputStream in = layout.openBlob(digest);
             try {
@@ -123,6 +132,7 @@ public final class LayoutStore implements ImageStore {
 
     @Override
     public byte[] getSmallBlob(Repository repository, Digest digest, int maxBytes) {
+        requireLayout(repository);
         try {
             return layout.readBlob(digest);
         } catch (IOException e) {
@@ -145,6 +155,7 @@ public final class LayoutStore implements ImageStore {
 
     @Override
     public List<String> listTags(Repository repository) {
+        requireLayout(repository);
         String prefix = repository.path() + ":";
         try {
             return layout.refNames().stream().filter(name -> name.startsWith(prefix))

@@ -71,6 +71,16 @@ public final class OciLayout implements Closeable {
         return new OciLayout(root, null, null);
     }
 
+    /** The layout at {@code root} that is not made yet: it reads as empty ({@link #exists()} false). */
+    static OciLayout absent(Path root) {
+        return new OciLayout(root, null, null);
+    }
+
+    /** True when the layout's {@code index.json} is there. */
+    public boolean exists() {
+        return Files.isRegularFile(root.resolve("index.json"));
+    }
+
     /**
      * Opens the layout at {@code root} to write it, making it when it does not exist, and takes its lock.
      *
@@ -291,6 +301,11 @@ public final class OciLayout implements Closeable {
     }
 
     private ObjectNode index() throws IOException {
+        if (!exists()) {
+            ObjectNode none = JSON.createObjectNode();
+            none.putArray("manifests");
+            return none;
+        }
         JsonNode index = JSON.readTree(root.resolve("index.json").toFile());
         if (!(index instanceof ObjectNode object) || !index.path("manifests").isArray()) {
             throw new IOException(root.resolve("index.json") + " is not an OCI image index");

@@ -28,8 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Stores implements ImageStore, Closeable {
 
-    /** A layout that does not exist yet: it holds nothing. */
-    private static final ImageStore EMPTY = new EmptyLayout();
     private final ImageStore registries;
     private final Map<String, OciLayout> layouts = new ConcurrentHashMap<>();
 
@@ -49,7 +47,7 @@ public final class Stores implements ImageStore, Closeable {
         }
         Path directory = directory(repository);
         if (!Files.isRegularFile(directory.resolve("index.json"))) {
-            return EMPTY;
+            return new LayoutStore(OciLayout.absent(directory));
         }
         try {
             return new LayoutStore(OciLayout.read(directory));
@@ -158,69 +156,6 @@ public final class Stores implements ImageStore, Closeable {
         layouts.clear();
         if (first != null) {
             throw first;
-        }
-    }
-
-    /** What a layout not made yet answers: nothing there. */
-    private static final class EmptyLayout implements ImageStore {
-        @Override
-        public Optional<Descriptor> headManifest(ImageReference image) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Manifest> findManifest(ImageReference image) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Manifest getManifest(ImageReference image) {
-            throw new PermanentRegistryException(image + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
-        }
-
-        @Override
-        public Digest putManifest(Repository repository, String reference, Manifest manifest) {
-            throw new IllegalStateException("written through forWriting");
-        }
-
-        @Override
-        public boolean blobExists(Repository repository, Digest digest) {
-            return false;
-        }
-
-        @Override
-        public BlobStream openBlob(Repository repository, Digest digest, long offset) {
-            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
-        }
-
-        @Override
-        public byte[] getSmallBlob(Repository repository, Digest digest, int maxBytes) {
-            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
-        }
-
-        @Override
-        public BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom) {
-            throw new IllegalStateException("written through forWriting");
-        }
-
-        @Override
-        public List<String> listTags(Repository repository) {
-            throw new PermanentRegistryException(repository + ": no such layout", 0, ErrorCode.NAME_UNKNOWN);
-        }
-
-        @Override
-        public Optional<List<Referrer>> referrersFromApi(Repository repository, Digest subject) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean servesReferrersApi(Repository repository, Digest subject) {
-            return false;
-        }
-
-        @Override
-        public void deleteManifest(Repository repository, Digest digest) {
-            throw new IllegalStateException("written through forWriting");
         }
     }
 }

@@ -147,10 +147,10 @@ public final class SyncBeans implements CamelConfiguration {
         List<dev.imagesyncer.config.SyncRule> rules = config.images().rules();
         for (int i = 0; i < rules.size(); i++) {
             for (String destination : rules.get(i).destinationNames()) {
-                if (destination.startsWith(dev.imagesyncer.registry.Repository.LAYOUT)) {
+                if (dev.imagesyncer.registry.Repository.namesLayout(destination)) {
                     throw new dev.imagesyncer.config.ConfigException("rule " + (i + 1) + ": " + destination
-                            + " is a directory on this machine, which the other instances of the cluster cannot "
-                            + "write: mirror into an OCI layout without sync.cluster.brokerUrl");
+                            + " is on this machine's disk, which the other instances of the cluster cannot "
+                            + "write: mirror into an OCI layout or archive without sync.cluster.brokerUrl");
                 }
             }
         }

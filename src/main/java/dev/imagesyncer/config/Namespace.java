@@ -60,9 +60,12 @@ public record Namespace(String registry, String prefix, boolean recursive, List<
         return exclude.stream().anyMatch(regex -> regex.matcher(rest).find()) ? null : rest;
     }
 
-    /** As written: {@code REG/ns/*}, {@code REG/ns/**}, {@code REG/**}. */
+    /** As written: {@code REG/ns/*}, {@code REG/ns/**}, {@code REG/**}; {@code oci:DIR}, {@code oci:DIR:ns/*}. */
     @Override
     public String toString() {
+        if (Repository.namesLayout(registry)) {
+            return registry + (prefix.isEmpty() ? "" : ":" + prefix + (recursive ? "/**" : "/*"));
+        }
         return registry + (prefix.isEmpty() ? "" : "/" + prefix) + (recursive ? "/**" : "/*");
     }
 

@@ -1,5 +1,6 @@
 package dev.imagesyncer.config;
 
+import dev.imagesyncer.layout.Stores;
 import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.Repository;
 
@@ -28,6 +29,9 @@ final class RuleParser {
      */
     static Namespace namespace(String text) {
         String trimmed = text.strip();
+        if (Repository.namesLayout(trimmed)) {
+            return layoutNamespace(trimmed);
+        }
         boolean recursive = trimmed.endsWith("/**");
         if (!recursive && !trimmed.endsWith("/*")) {
             if (trimmed.contains("/*")) {
@@ -48,11 +52,33 @@ final class RuleParser {
     }
 
     /**
+     * A namespace in an OCI layout: the whole layout ({@code oci:DIR}, {@code oci-archive:FILE}: every repository
+     * its ref names name), or {@code oci:DIR:ns/*}, {@code oci:DIR:ns/**}; null for an image of one.
+     */
+    private static Namespace layoutNamespace(String text) {
+        int colon = text.indexOf(':', Repository.layoutPrefixLength(text));
+        if (colon < 0) {
+            return new Namespace(text, "", true, List.of(), List.of());
+        }
+        String inside = text.substring(colon + 1);
+        boolean recursive = inside.endsWith("/**");
+        if (!recursive && !inside.endsWith("/*")) {
+            return null;
+        }
+        String prefix = inside.substring(0, inside.length() - (recursive ? 3 : 2));
+        new Repository(text.substring(0, colon), prefix); // validates the prefix
+        return new Namespace(text.substring(0, colon), prefix, recursive, List.of(), List.of());
+    }
+
+    /**
      * A namespace's destination: {@code REG/path}, the prefix under which each repository keeps its path. Written
      * out in full (no Docker Hub shorthand: {@code docker.io/org} stays {@code org}), without tag or digest.
      */
     static Repository prefix(String text) {
         String trimmed = text.strip();
+        if (Repository.namesLayout(trimmed)) {
+            return layoutDestinationPrefix(trimmed);
+        }
         if (trimmed.contains("@") || trimmed.lastIndexOf(':') > trimmed.lastIndexOf('/')) {
             throw new IllegalArgumentException("a namespace's destination is a prefix (REG/path) under which each "
                     + "repository keeps its path: no tag or digest");
@@ -67,6 +93,23 @@ final class RuleParser {
                     + "(REG/path), under which each repository keeps its own");
         }
         return new Repository(Repository.normaliseRegistry(host), trimmed.substring(slash + 1));
+    }
+
+    /**
+     * A namespace's destination in an OCI layout: {@code oci:DIR} (each repository keeps its path) or
+     * {@code oci:DIR:prefix}.
+     */
+    private static Repository layoutDestinationPrefix(String text) {
+        int colon = text.indexOf(':', Repository.layoutPrefixLength(text));
+        if (colon < 0) {
+            return new Repository(text, "");
+        }
+        String path = text.substring(colon + 1);
+        if (path.contains(":") || path.contains("@")) {
+            throw new IllegalArgumentException("a namespace's destination is a prefix (oci:DIR or oci:DIR:path) "
+                    + "under which each repository keeps its path: no tag or digest");
+        }
+        return new Repository(text.substring(0, colon), path);
     }
 
     /**
@@ -90,6 +133,12 @@ final class RuleParser {
                 throw new IllegalArgumentException("a digest cannot be combined with a tag list");
             }
             return new Source(first.repository(), Selection.digest(first.digest()));
+        }
+        if (first.repository().isLayout() && first.tag() == null && parts.length == 1
+                && Stores.isBareRef(first.repository())) {
+            // oci:DIR:1.0 where the layout names an entry 1.0 (skopeo's spelling): that entry
+            Repository bare = new Repository(first.repository().registry(), "");
+            return new Source(bare, Selection.tags(List.of(first.repository().path())));
         }
         if (first.tag() == null) {
             if (parts.length > 1) {
@@ -124,10 +173,11 @@ final class RuleParser {
 
     /** Where a rule's own syntax starts: after {@code oci:DIR:} for an image in an OCI layout, else at 0. */
     private static int layoutPrefix(String text) {
-        if (!Repository.namesLayout(text)) {
+        int prefix = Repository.layoutPrefixLength(text);
+        if (prefix == 0) {
             return 0;
         }
-        int colon = text.indexOf(':', Repository.LAYOUT.length());
+        int colon = text.indexOf(':', prefix);
         return colon < 0 ? text.length() : colon + 1;
     }
 

@@ -64,7 +64,8 @@ public record SyncRule(String file, String source, Repository repository, Select
         }
         String below = namespace.below(path);
         List<Destination> targets = destinations.stream().map(prefix -> new Destination(new Repository(
-                prefix.repository().registry(), prefix.repository().path() + "/" + below), List.of(), null)).toList();
+                prefix.repository().registry(), prefix.repository().path().isEmpty() ? below
+                        : prefix.repository().path() + "/" + below), List.of(), null)).toList();
         return new SyncRule(file, source, new Repository(namespace.registry(), path), Selection.allTags(), targets,
                 options, null);
     }

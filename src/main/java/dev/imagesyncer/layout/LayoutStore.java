@@ -1,5 +1,7 @@
 package dev.imagesyncer.layout;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagesyncer.registry.BlobPushResult;
 import dev.imagesyncer.registry.BlobSource;
 import dev.imagesyncer.registry.BlobStream;
@@ -9,35 +11,45 @@ import dev.imagesyncer.registry.ErrorCode;
 import dev.imagesyncer.registry.ImageReference;
 import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.Manifest;
+import dev.imagesyncer.registry.MediaTypes;
 import dev.imagesyncer.registry.PermanentRegistryException;
 import dev.imagesyncer.registry.Referrer;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.TransientRegistryException;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One OCI image layout as an {@link ImageStore}: a repository {@code team/app} of it is the entries named
- * {@code team/app:<tag>}; manifests pushed by digest (an index's children) are blobs without an entry, as the
- * image-layout specification allows. No referrers API (referrers are stored as entries without a name) and no
- * deletes. A layout not made yet holds nothing, and reading a blob or the tags of one says so.
+ * One OCI image layout (a directory or an archive, {@link Layout}) as an {@link ImageStore}. A repository
+ * {@code team/app} of it is the {@code index.json} entries named {@code team/app:<tag>}; the repository with the
+ * empty path is the entries named without one ({@code 1.0}, as skopeo writes them). Manifests pushed by digest are
+ * blobs without an entry (an index's children), except referrers (a manifest with a {@code subject}): those are
+ * untagged entries, and the store lists them as a referrers API would. No deletes. A layout not made yet holds
+ * nothing, and reading a blob or the tags of one says so.
  */
 public final class LayoutStore implements ImageStore {
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-    private final OciLayout layout;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Digest NO_SUBJECT = Digest.sha256(new byte[0]);
+    private final Layout layout;
+    /** The subject of each untagged entry read so far (manifests do not change under their digest). */
+    private final Map<Digest, Digest> subjects = new ConcurrentHashMap<>();
 
-    public LayoutStore(OciLayout layout) {
+    public LayoutStore(Layout layout) {
         this.layout = layout;
     }
 
+    /** The ref name of {@code tag} in {@code repository}: {@code team/app:1.0}, or {@code 1.0} for a bare one. */
     private static String refName(Repository repository, String tag) {
-        return repository.path() + ":" + tag;
+        return repository.path().isEmpty() ? tag : repository.path() + ":" + tag;
     }
 
     @Override
@@ -56,33 +68,33 @@ public final class LayoutStore implements ImageStore {
                 byte[] bytes = layout.readBlob(image.digest());
                 return Optional.of(Manifest.of(bytes, declaredType(bytes)));
             }
-            Optional<Descriptor> entry = layout.find(refName(image.repository(), image.reference()));
+            Optional<Descriptor> entry = layout.index().find(refName(image.repository(), image.reference()));
             if (entry.isEmpty()) {
                 return Optional.empty();
             }
             return Optional.of(Manifest.of(layout.readBlob(entry.get().digest()), entry.get().mediaType()));
         } catch (IOException e) {
-            throw new TransientRegistryException(layout.root() + ": " + image + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
+            throw new TransientRegistryException(layout.location() + ": " + image + ": " + e.getMessage(), 0,
+                    ErrorCode.UNKNOWN, null, e);
         }
     }
 
     /** The media type a manifest says it has (its {@code mediaType} field), for one read by digest. */
     private static String declaredType(byte[] bytes) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(bytes);
+        JsonNode json = JSON.readTree(bytes);
         String declared = json.path("mediaType").asText("");
         if (!declared.isEmpty()) {
             return declared;
         }
         // OCI allows the field out: an index lists manifests, an image manifest does not
-        return json.has("manifests") ? dev.imagesyncer.registry.MediaTypes.OCI_INDEX
-                : dev.imagesyncer.registry.MediaTypes.OCI_MANIFEST;
+        return json.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
     }
 
     @Override
     public Manifest getManifest(ImageReference image) {
         requireLayout(image.repository());
-        return findManifest(image).orElseThrow(() -> new PermanentRegistryException(layout.root() + ": no manifest "
-                + image + " in the layout", 0, ErrorCode.MANIFEST_UNKNOWN));
+        return findManifest(image).orElseThrow(() -> new PermanentRegistryException(layout.location()
+                + ": no manifest " + image + " in the layout", 0, ErrorCode.MANIFEST_UNKNOWN));
     }
 
     /** A layout that is not there cannot be read from. */
@@ -95,15 +107,18 @@ public final class LayoutStore implements ImageStore {
     @Override
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
         try {
-            if (reference.startsWith(manifest.digest().algorithm() + ":")) {
-                // a child of an index, or a referrer: a blob the index or its subject's listing reaches
-                layout.writeBlob(manifest.digest(), new java.io.ByteArrayInputStream(manifest.bytes()));
-            } else {
+            if (!reference.startsWith(manifest.digest().algorithm() + ":")) {
                 layout.putManifest(manifest, refName(repository, reference));
+            } else if (manifest.subject().isPresent()) {
+                layout.putManifest(manifest, null); // a referrer: an untagged entry, listed as its subject's
+            } else {
+                // a child of an index: a blob the index reaches
+                layout.writeBlob(manifest.digest(), manifest.bytes().length,
+                        new ByteArrayInputStream(manifest.bytes()));
             }
             return manifest.digest();
         } catch (IOException e) {
-            throw new TransientRegistryException(layout.root() + ": writing manifest " + reference + ": "
+            throw new TransientRegistryException(layout.location() + ": writing manifest " + reference + ": "
                     + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
         }
     }
@@ -126,7 +141,8 @@ public final class LayoutStore implements ImageStore {
             }
             return BlobStream.of(in, -1);
         } catch (IOException e) {
-            throw new PermanentRegistryException(layout.root() + ": blob " + digest + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, e);
+            throw new PermanentRegistryException(layout.location() + ": blob " + digest + ": " + e.getMessage(), 0,
+                    ErrorCode.UNKNOWN, e);
         }
     }
 
@@ -136,7 +152,8 @@ public final class LayoutStore implements ImageStore {
         try {
             return layout.readBlob(digest);
         } catch (IOException e) {
-            throw new PermanentRegistryException(layout.root() + ": blob " + digest + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, e);
+            throw new PermanentRegistryException(layout.location() + ": blob " + digest + ": " + e.getMessage(), 0,
+                    ErrorCode.UNKNOWN, e);
         }
     }
 
@@ -146,37 +163,106 @@ public final class LayoutStore implements ImageStore {
             return new BlobPushResult(false, 0);
         }
         try (BlobStream stream = source.open(0)) {
-            return new BlobPushResult(false, layout.writeBlob(blob.digest(), stream.content()));
+            return new BlobPushResult(false, layout.writeBlob(blob.digest(), blob.size(), stream.content()));
         } catch (IOException e) {
-            throw new TransientRegistryException(layout.root() + ": writing blob " + blob.digest() + ": "
+            throw new TransientRegistryException(layout.location() + ": writing blob " + blob.digest() + ": "
                     + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
         }
     }
 
+    /** The tags of {@code repository}; for the empty path, the ref names without a repository. */
     @Override
     public List<String> listTags(Repository repository) {
         requireLayout(repository);
-        String prefix = repository.path() + ":";
+        List<String> tags = new ArrayList<>();
+        for (String name : refNames()) {
+            int colon = name.lastIndexOf(':');
+            if (repository.path().isEmpty() ? colon < 0 : colon > 0 && name.substring(0, colon)
+                    .equals(repository.path())) {
+                tags.add(name.substring(colon + 1));
+            }
+        }
+        return tags;
+    }
+
+    /**
+     * The repositories the layout's ref names name ({@code team/app} of {@code team/app:1.0}), in the order of
+     * {@code index.json}, for a rule over the whole layout.
+     *
+     * @throws PermanentRegistryException when some entries are named without a repository ({@code 1.0}, as skopeo
+     *                                    names them): such a layout is pushed one ref at a time
+     */
+    @Override
+    public List<String> listRepositories(Repository anchor) {
+        requireLayout(anchor);
+        LinkedHashSet<String> repositories = new LinkedHashSet<>();
+        List<String> bare = new ArrayList<>();
+        for (String name : refNames()) {
+            int colon = name.lastIndexOf(':');
+            if (colon > 0) {
+                repositories.add(name.substring(0, colon));
+            } else {
+                bare.add(name);
+            }
+        }
+        if (!bare.isEmpty()) {
+            String layoutName = anchor.registry();
+            throw new PermanentRegistryException(layoutName + " names " + (bare.size() == 1 ? "an image" : bare.size()
+                    + " images") + " without a repository (" + String.join(", ", bare.subList(0, Math.min(3,
+                    bare.size()))) + (bare.size() > 3 ? ", ..." : "") + "), as skopeo writes them: a rule over the "
+                    + "whole layout needs names like team/app:1.0; copy each with " + layoutName + ":" + bare.get(0)
+                    + ": REG/repository[:tag]", 0, ErrorCode.NAME_INVALID);
+        }
+        return List.copyOf(repositories);
+    }
+
+    private List<String> refNames() {
         try {
-            return layout.refNames().stream().filter(name -> name.startsWith(prefix))
-                    .map(name -> name.substring(prefix.length())).toList();
+            return layout.index().refNames();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new PermanentRegistryException(layout.location() + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, e);
         }
     }
 
+    /** The untagged entries of {@code index.json} whose manifest's {@code subject} is {@code subject}. */
     @Override
     public Optional<List<Referrer>> referrersFromApi(Repository repository, Digest subject) {
-        return Optional.empty();
+        if (!layout.exists()) {
+            return Optional.of(List.of());
+        }
+        try {
+            List<Referrer> referrers = new ArrayList<>();
+            for (Descriptor entry : layout.index().untagged()) {
+                if (subject.equals(subjectOf(entry.digest()))) {
+                    referrers.add(Referrer.of(Manifest.of(layout.readBlob(entry.digest()), entry.mediaType())));
+                }
+            }
+            return Optional.of(referrers);
+        } catch (IOException e) {
+            throw new TransientRegistryException(layout.location() + ": referrers of " + subject + ": "
+                    + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
+        }
     }
 
+    private Digest subjectOf(Digest manifest) throws IOException {
+        Digest known = subjects.get(manifest);
+        if (known == null) {
+            byte[] bytes = layout.readBlob(manifest);
+            known = Manifest.of(bytes, declaredType(bytes)).subject().map(Descriptor::digest).orElse(NO_SUBJECT);
+            subjects.put(manifest, known);
+        }
+        return known;
+    }
+
+    /** A layout lists referrers as its untagged entries: no tag-schema index is needed. */
     @Override
     public boolean servesReferrersApi(Repository repository, Digest subject) {
-        return false;
+        return true;
     }
 
     @Override
     public void deleteManifest(Repository repository, Digest digest) {
-        throw new PermanentRegistryException(layout.root() + ": a layout is not pruned", 0, ErrorCode.UNSUPPORTED);
+        throw new PermanentRegistryException(layout.location() + ": a layout is not pruned", 0,
+                ErrorCode.UNSUPPORTED);
     }
 }

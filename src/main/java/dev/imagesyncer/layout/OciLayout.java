@@ -1,16 +1,11 @@
 package dev.imagesyncer.layout;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagesyncer.registry.Descriptor;
 import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.DigestMismatchException;
 import dev.imagesyncer.registry.Manifest;
 import dev.imagesyncer.registry.MediaTypes;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,26 +21,26 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * An OCI image layout directory (OCI image-layout specification 1.0: the {@code oci-layout} file, {@code index.json},
  * {@code blobs/<algorithm>/<encoded>}) as a store of images, for mirrors carried across an air gap.
  *
- * <p>Tags are {@code index.json} entries annotated {@value #REF_NAME}; their value keeps the repository
+ * <p>Tags are {@code index.json} entries annotated {@value LayoutIndex#REF_NAME}; their value keeps the repository
  * ({@code team/app:1.0}) so that one layout holds a whole mirror. Writes are safe: a blob is written under a
  * temporary name in its directory, its digest checked, then renamed to its final name; {@code index.json} is
  * written to a temporary file and renamed over the old one (an atomic move); a writer holds an exclusive lock on
  * {@code .lock}, so that two runs never write one layout at once. A process killed in the middle of a write
  * leaves at most a temporary file, never a partial blob or index under its final name.
  */
-public final class OciLayout implements Closeable {
+public final class OciLayout implements Layout {
 
     /** The annotation of an {@code index.json} entry that names it (OCI image-spec annotations.md). */
-    public static final String REF_NAME = "org.opencontainers.image.ref.name";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String LAYOUT_FILE = "{\"imageLayoutVersion\":\"1.0.0\"}";
+    public static final String REF_NAME = LayoutIndex.REF_NAME;
+    /** The {@code oci-layout} file (image-layout specification). */
+    static final String LAYOUT_FILE = "{\"imageLayoutVersion\":\"1.0.0\"}";
     private static final String PARTIAL = ".partial-";
 
     private final Path root;
@@ -77,6 +72,7 @@ public final class OciLayout implements Closeable {
     }
 
     /** True when the layout's {@code index.json} is there. */
+    @Override
     public boolean exists() {
         return Files.isRegularFile(root.resolve("index.json"));
     }
@@ -105,10 +101,7 @@ public final class OciLayout implements Closeable {
             layout.replace(root.resolve("oci-layout"), LAYOUT_FILE.getBytes());
         }
         if (!Files.exists(root.resolve("index.json"))) {
-            ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2)
-                    .put("mediaType", MediaTypes.OCI_INDEX);
-            index.putArray("manifests");
-            layout.replace(root.resolve("index.json"), JSON.writeValueAsBytes(index));
+            layout.replace(root.resolve("index.json"), LayoutIndex.empty().toBytes());
         }
         return layout;
     }
@@ -118,44 +111,32 @@ public final class OciLayout implements Closeable {
         return root;
     }
 
+    @Override
+    public String location() {
+        return root.toString();
+    }
+
     /** Where blob {@code digest} lives. */
     Path blobPath(Digest digest) {
         return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
     }
 
-    /** True when the layout holds blob (or manifest) {@code digest}. */
+    @Override
     public boolean hasBlob(Digest digest) {
         return Files.isRegularFile(blobPath(digest));
     }
 
-    /**
-     * The bytes of blob {@code digest}, to stream; the caller checks them against the digest as it reads.
-     *
-     * @throws NoSuchFileException when the layout lacks it
-     */
+    @Override
     public InputStream openBlob(Digest digest) throws IOException {
         return Files.newInputStream(blobPath(digest));
     }
 
-    /** The whole of a small blob (a manifest, a config), checked against {@code digest}. */
-    public byte[] readBlob(Digest digest) throws IOException {
-        byte[] bytes = Files.readAllBytes(blobPath(digest));
-        if (!digest.matches(digest.newHasher().digest(bytes))) {
-            throw new DigestMismatchException(blobPath(digest) + " does not match its digest " + digest
-                    + ": the layout is damaged");
-        }
-        return bytes;
-    }
-
     /**
-     * Writes blob {@code digest} from {@code bytes} (streamed, hashed on the way) unless the layout has it: to a
-     * temporary name, then, once the digest checks out, renamed to its final name. Returns the bytes written (0
-     * when it was there).
-     *
-     * @throws DigestMismatchException when the bytes do not match {@code digest} (nothing is left behind)
-     * @throws IOException             when the disk fails (the temporary file is removed)
+     * Writes the blob to a temporary name in its directory, then, once its digest and size check out, renames it
+     * to its final name (and flushes the directory); the temporary file is removed on any failure.
      */
-    public long writeBlob(Digest digest, InputStream bytes) throws IOException {
+    @Override
+    public long writeBlob(Digest digest, long size, InputStream bytes) throws IOException {
         Path target = blobPath(digest);
         if (Files.isRegularFile(target)) {
             return 0;
@@ -176,9 +157,10 @@ public final class OciLayout implements Closeable {
                 }
             }
             byte[] hash = hasher.digest();
-            if (!digest.matches(hash)) {
-                throw new DigestMismatchException("blob " + digest + ": the bytes read hash to " + digest.algorithm()
-                        + ":" + HexFormat.of().formatHex(hash) + "; not written to the layout");
+            if (!digest.matches(hash) || size >= 0 && written != size) {
+                throw new DigestMismatchException("blob " + digest + ": the " + written + " bytes read hash to "
+                        + digest.algorithm() + ":" + HexFormat.of().formatHex(hash) + " (" + size + " expected);"
+                        + " not written to the layout");
             }
             try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 channel.force(true);
@@ -193,66 +175,25 @@ public final class OciLayout implements Closeable {
 
     /** The entries of {@code index.json}, in its order. */
     public List<Descriptor> entries() throws IOException {
-        List<Descriptor> entries = new ArrayList<>();
-        for (JsonNode entry : manifests(index())) {
-            entries.add(descriptor(entry));
-        }
-        return entries;
+        return index().entries();
     }
 
-    /** The ref names of {@code index.json} ({@value #REF_NAME}), in its order; untagged entries left out. */
+    /** The ref names of {@code index.json}, in its order; untagged entries left out. */
     public List<String> refNames() throws IOException {
-        List<String> names = new ArrayList<>();
-        for (JsonNode entry : manifests(index())) {
-            String name = entry.path("annotations").path(REF_NAME).asText("");
-            if (!name.isEmpty()) {
-                names.add(name);
-            }
-        }
-        return names;
+        return index().refNames();
     }
 
-    /** The manifest named {@code refName} in {@code index.json}, when there is one. */
-    public Optional<Descriptor> find(String refName) throws IOException {
-        for (JsonNode entry : manifests(index())) {
-            if (refName.equals(entry.path("annotations").path(REF_NAME).asText(null))) {
-                return Optional.of(descriptor(entry));
-            }
-        }
-        return Optional.empty();
+    @Override
+    public LayoutIndex index() throws IOException {
+        Path file = root.resolve("index.json");
+        return exists() ? LayoutIndex.parse(Files.readAllBytes(file), file.toString()) : LayoutIndex.empty();
     }
 
-    /**
-     * Stores {@code manifest} (its blob, then its {@code index.json} entry named {@code refName}, replacing an
-     * entry of that name; null for an untagged entry, such as a referrer's, added once). The caller has written
-     * everything it references first.
-     *
-     * @throws IOException when the disk fails; {@code index.json} is then as it was
-     */
-    public synchronized void putManifest(Manifest manifest, String refName) throws IOException {
+    /** Writes the new {@code index.json} to a temporary file and moves it over the old one. */
+    @Override
+    public synchronized void updateIndex(UnaryOperator<LayoutIndex> change) throws IOException {
         requireWriter();
-        writeBlob(manifest.digest(), new java.io.ByteArrayInputStream(manifest.bytes()));
-        ObjectNode index = index();
-        ArrayNode kept = JSON.createArrayNode();
-        boolean present = false;
-        for (JsonNode entry : manifests(index)) {
-            String name = entry.path("annotations").path(REF_NAME).asText(null);
-            boolean sameName = refName != null && refName.equals(name);
-            present |= refName == null && name == null
-                    && manifest.digest().toString().equals(entry.path("digest").asText());
-            if (!sameName) {
-                kept.add(entry);
-            }
-        }
-        if (!present) {
-            ObjectNode entry = kept.addObject().put("mediaType", manifest.mediaType())
-                    .put("digest", manifest.digest().toString()).put("size", manifest.bytes().length);
-            if (refName != null) {
-                entry.putObject("annotations").put(REF_NAME, refName);
-            }
-        }
-        index.set("manifests", kept);
-        replace(root.resolve("index.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index));
+        replace(root.resolve("index.json"), change.apply(index()).toBytes());
     }
 
     /**
@@ -298,28 +239,6 @@ public final class OciLayout implements Closeable {
         for (Descriptor child : manifest.isIndex() ? manifest.entries() : manifest.blobs()) {
             missing(child, problems);
         }
-    }
-
-    private ObjectNode index() throws IOException {
-        if (!exists()) {
-            ObjectNode none = JSON.createObjectNode();
-            none.putArray("manifests");
-            return none;
-        }
-        JsonNode index = JSON.readTree(root.resolve("index.json").toFile());
-        if (!(index instanceof ObjectNode object) || !index.path("manifests").isArray()) {
-            throw new IOException(root.resolve("index.json") + " is not an OCI image index");
-        }
-        return object;
-    }
-
-    private static Iterable<JsonNode> manifests(ObjectNode index) {
-        return index.path("manifests");
-    }
-
-    private static Descriptor descriptor(JsonNode entry) {
-        return Descriptor.of(entry.path("mediaType").asText(), Digest.parse(entry.path("digest").asText()),
-                entry.path("size").asLong(-1));
     }
 
     /** Writes {@code file} whole: a temporary file beside it, flushed to disk, moved over it atomically. */

@@ -13,27 +13,48 @@ import dev.imagesyncer.registry.Referrer;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.PermanentRegistryException;
 
+import dev.imagesyncer.report.Sizes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The stores of one run: each call goes to the store its repository lives in, the registries' client or the OCI
- * layout its {@code oci:<directory>} names (opened, and locked for writing, at its first use; closed with this).
+ * layout its {@code oci:<directory>} or {@code oci-archive:<file>} names. A directory is opened, and locked for
+ * writing, at its first use; an archive is read when it is a source and written anew when it is a destination
+ * ({@link #completeArchives} at the end of the run). {@link #close} releases them all.
  */
 public final class Stores implements ImageStore, Closeable {
 
-    private final ImageStore registries;
-    private final Map<String, OciLayout> layouts = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(Stores.class);
 
-    /** Registries through {@code registries}; layouts opened here. */
-    public Stores(ImageStore registries) {
+    private final ImageStore registries;
+    private final Set<String> archiveDestinations;
+    private final Map<String, LayoutStore> reading = new ConcurrentHashMap<>();
+    private final Map<String, LayoutStore> writing = new ConcurrentHashMap<>();
+    private final Map<String, Layout> written = new ConcurrentHashMap<>();
+
+    /**
+     * Registries through {@code registries}; layouts opened here.
+     *
+     * @param destinations the repositories the run writes to: an archive among them reads as empty until written
+     *                     (each run writes its archives whole)
+     */
+    public Stores(ImageStore registries, Collection<Repository> destinations) {
         this.registries = registries;
+        this.archiveDestinations = destinations.stream().filter(Repository::isArchive).map(Stores::key)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The store to read {@code repository} from: a layout not written yet reads as empty, and is not made. */
@@ -41,43 +62,101 @@ public final class Stores implements ImageStore, Closeable {
         if (!repository.isLayout()) {
             return registries;
         }
-        OciLayout writing = layouts.get(key(repository));
-        if (writing != null) {
-            return new LayoutStore(writing);
+        String key = key(repository);
+        LayoutStore writer = writing.get(key);
+        if (writer != null) {
+            return writer;
         }
-        Path directory = directory(repository);
-        if (!Files.isRegularFile(directory.resolve("index.json"))) {
-            return new LayoutStore(OciLayout.absent(directory));
+        Path location = location(repository);
+        if (repository.isArchive() ? archiveDestinations.contains(key) || !Files.isRegularFile(location)
+                : !Files.isRegularFile(location.resolve("index.json"))) {
+            return new LayoutStore(OciLayout.absent(location));
         }
-        try {
-            return new LayoutStore(OciLayout.read(directory));
+        return reading.computeIfAbsent(key, opened -> {
+            try {
+                return new LayoutStore(openToRead(repository));
+            } catch (IOException e) {
+                throw new PermanentRegistryException(repository.registry() + ": " + e.getMessage(), 0,
+                        ErrorCode.NAME_UNKNOWN, e);
+            }
+        });
+    }
+
+    private static Layout openToRead(Repository repository) throws IOException {
+        return repository.isArchive() ? ArchiveReader.open(location(repository)) : OciLayout.read(location(repository));
+    }
+
+    /**
+     * True when the layout of {@code repository} has an entry named exactly its path, without a repository
+     * ({@code 1.0}, as skopeo names entries): {@code oci:DIR:1.0} then names that entry. False when the layout
+     * cannot be read (the copy says why).
+     */
+    public static boolean isBareRef(Repository repository) {
+        if (!repository.isLayout()) {
+            return false;
+        }
+        try (Layout layout = openToRead(repository)) {
+            return layout.index().refNames().contains(repository.path());
         } catch (IOException e) {
-            throw new PermanentRegistryException(repository.registry() + ": " + e.getMessage(), 0,
-                    ErrorCode.NAME_UNKNOWN, e);
+            return false;
         }
     }
 
-    /** The store to write {@code repository} to: a layout is made at its first write, and locked. */
+    /** The store to write {@code repository} to: a layout is made (an archive begun) at its first write, locked. */
     private ImageStore forWriting(Repository repository) {
         if (!repository.isLayout()) {
             return registries;
         }
-        return new LayoutStore(layouts.computeIfAbsent(key(repository), key -> {
+        return writing.computeIfAbsent(key(repository), key -> {
             try {
-                return OciLayout.write(directory(repository));
+                Layout layout = repository.isArchive() ? ArchiveWriter.create(location(repository))
+                        : OciLayout.write(location(repository));
+                written.put(key, layout);
+                return new LayoutStore(layout);
             } catch (IOException e) {
                 throw new PermanentRegistryException(key + ": " + e.getMessage(), 0, ErrorCode.DENIED, e);
             }
-        }));
+        });
     }
 
-    private static Path directory(Repository repository) {
-        return Path.of(repository.registry().substring(Repository.LAYOUT.length()));
+    private static Path location(Repository repository) {
+        return Path.of(repository.layoutLocation());
     }
 
-    /** One layout per directory, however it is spelt ({@code oci:/m}, {@code oci:/m/}, {@code oci:./m}). */
+    /** One layout per directory or file, however it is spelt ({@code oci:/m}, {@code oci:/m/}, {@code oci:./m}). */
     private static String key(Repository repository) {
-        return directory(repository).toAbsolutePath().normalize().toString();
+        return (repository.isArchive() ? Repository.ARCHIVE : Repository.LAYOUT)
+                + location(repository).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Ends each archive this run wrote (see {@link ArchiveWriter#complete}), saying so in one line each.
+     *
+     * @throws IOException when one could not be completed (the others are); its part file is left
+     */
+    public void completeArchives() throws IOException {
+        IOException first = null;
+        for (Map.Entry<String, Layout> entry : written.entrySet()) {
+            if (entry.getValue() instanceof ArchiveWriter archive) {
+                try {
+                    String sha256 = archive.complete();
+                    LOG.info("{}: {} blobs and manifests, {}; sha256 {} (in {}.sha256)", entry.getKey(),
+                            archive.blobCount(), Sizes.human(archive.size()), sha256, archive.location());
+                } catch (IOException e) {
+                    LOG.error("{}: the archive could not be completed: {}; {} is left incomplete", entry.getKey(),
+                            e.getMessage(), archive.part());
+                    first = first == null ? e : first;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public List<String> listRepositories(Repository anchor) {
+        return of(anchor).listRepositories(anchor);
     }
 
     @Override
@@ -142,18 +221,24 @@ public final class Stores implements ImageStore, Closeable {
         forWriting(repository).deleteManifest(repository, digest);
     }
 
-    /** Releases the layouts' locks. */
+    /** Releases the layouts' locks; an archive not completed stays as its part file, and is said. */
     @Override
     public void close() throws IOException {
         IOException first = null;
-        for (OciLayout layout : layouts.values()) {
+        for (Layout layout : written.values()) {
             try {
+                if (layout instanceof ArchiveWriter archive && !archive.isComplete()) {
+                    LOG.warn("{}: the run ended before the archive was complete: {} is left; the next run writes "
+                            + "it anew", archive.location(), archive.part());
+                }
                 layout.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
         }
-        layouts.clear();
+        written.clear();
+        writing.clear();
+        reading.clear();
         if (first != null) {
             throw first;
         }

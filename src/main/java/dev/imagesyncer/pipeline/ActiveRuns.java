@@ -577,8 +577,8 @@ public final class ActiveRuns {
     }
 
     /**
-     * Ends run {@code runId}: writes the success and failure files and the run report, prints the summary line
-     * and closes the client.
+     * Ends run {@code runId}: completes the archives it wrote, writes the success and failure files and the run
+     * report, prints the summary line and closes the client.
      */
     public synchronized RunSummary finish(String runId) throws IOException {
         RunContext run = context(runId);
@@ -586,6 +586,11 @@ public final class ActiveRuns {
             throw new IllegalStateException("sync run " + runId + " was abandoned before it finished");
         }
         try (run) {
+            try {
+                run.completeArchives();
+            } catch (IOException e) {
+                // said in one line per archive; the images' outcomes stand, the archive is its part file
+            }
             RunSummary summary = report(run);
             closeInCluster(runId, summary.status());
             return summary;

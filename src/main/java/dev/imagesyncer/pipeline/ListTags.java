@@ -40,7 +40,7 @@ public final class ListTags extends RunStep<SyncRule> {
             return jobsOf(rule, number, run);
         }
         Namespace namespace = rule.namespace();
-        List<String> listed = run.client().listRepositories(namespace.anchor());
+        List<String> listed = run.stores().listRepositories(namespace.anchor());
         List<String> under = listed.stream().filter(path -> namespace.below(path) != null).toList();
         // a mirror inside the namespace it mirrors (REG/** -> REG/mirror) is not copied into itself again
         List<String> repositories = under.stream().filter(path -> rule.destinations().stream().noneMatch(prefix ->
@@ -50,7 +50,10 @@ public final class ListTags extends RunStep<SyncRule> {
             LOG.info("{}: rule {} (\"{}\"): {} repositories under its own destination left out", rule.file(), number,
                     rule.source(), under.size() - repositories.size());
         }
-        if (listed.isEmpty()) {
+        if (listed.isEmpty() && namespace.anchor().isLayout()) {
+            LOG.warn("{}: rule {} (\"{}\"): {} holds no image named with its repository (team/app:1.0); nothing to "
+                    + "copy", rule.file(), number, rule.source(), namespace.registry());
+        } else if (listed.isEmpty()) {
             LOG.warn("{}: rule {} (\"{}\"): the catalog of {} lists no repository (registries list none to clients "
                     + "without rights to the whole registry): name the repositories instead; nothing to copy",
                     rule.file(), number, rule.source(), namespace.registry());

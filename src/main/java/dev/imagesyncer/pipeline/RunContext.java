@@ -34,7 +34,8 @@ public final class RunContext implements Closeable {
         this.settings = settings;
         this.config = config;
         this.client = client;
-        this.stores = new Stores(client);
+        this.stores = new Stores(client, config.images().rules().stream()
+                .flatMap(rule -> rule.destinations().stream()).map(destination -> destination.repository()).toList());
         // the copier's own executor is unused: the copy-image route splits the blobs onto its transfer pool
         this.copier = new ImageCopier(stores, Runnable::run, new BlobLedger());
         this.referrers = new ReferrerCopier(stores, copier);
@@ -73,6 +74,15 @@ public final class RunContext implements Closeable {
 
     public RunTally tally() {
         return tally;
+    }
+
+    /**
+     * Ends the archives ({@code oci-archive:}) the run wrote: each is renamed to its final name with its checksum.
+     *
+     * @throws IOException when one could not be (its part file is left, and said)
+     */
+    public void completeArchives() throws IOException {
+        stores.completeArchives();
     }
 
     @Override

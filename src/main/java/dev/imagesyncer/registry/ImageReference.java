@@ -61,16 +61,23 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
     }
 
     /**
-     * {@code oci:DIR:repository[:tag][@digest]}: an image in an OCI image layout, named with its repository (as
-     * this tool writes layouts). The directory ends at the first ':'.
+     * {@code oci:DIR:repository[:tag][@digest]} (or {@code oci-archive:FILE:...}): an image in an OCI image
+     * layout, named with its repository (as this tool writes layouts); {@code oci:DIR::tag} names an entry without
+     * a repository (as skopeo writes them). The directory ends at the first ':'.
      */
     private static ImageReference parseLayout(String text) {
-        int colon = text.indexOf(':', Repository.LAYOUT.length());
+        String prefix = text.substring(0, Repository.layoutPrefixLength(text));
+        int colon = text.indexOf(':', prefix.length());
         if (colon < 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException("an image in an OCI layout is oci:DIR:repository[:tag], e.g. "
-                    + "oci:/mnt/mirror:team/app:1.0");
+            throw new IllegalArgumentException("an image in an OCI layout is " + prefix + (prefix.equals(
+                    Repository.LAYOUT) ? "DIR" : "FILE") + ":repository[:tag], e.g. " + prefix
+                    + (prefix.equals(Repository.LAYOUT) ? "/mnt/mirror" : "/mnt/mirror.tar") + ":team/app:1.0");
         }
         Named named = named(text.substring(colon + 1));
+        if (named.name().isEmpty() && named.tag() == null) {
+            throw new IllegalArgumentException("an entry without a repository is named by its tag: " + prefix
+                    + "DIR::1.0");
+        }
         return new ImageReference(new Repository(text.substring(0, colon), named.name()), named.tag(),
                 named.digest());
     }

@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * Where images live, as the copy engine sees it: manifests by reference, blobs by digest, tags and referrers per
- * repository. A registry ({@link RegistryClient}, the OCI distribution spec) implements it; an OCI image layout
- * on disk is to (issue 16), so that the copy engine moves images between any two of them.
+ * repository. A registry ({@link RegistryClient}, the OCI distribution spec) implements it, and so does an OCI
+ * image layout on disk, a directory or an archive ({@code dev.imagesyncer.layout.LayoutStore}), so that the copy
+ * engine moves images between any two of them.
  */
 public interface ImageStore {
 
@@ -44,6 +45,14 @@ public interface ImageStore {
      * streamed from {@code source} with its digest checked on the way.
      */
     BlobPushResult pushBlob(Repository target, Descriptor blob, BlobSource source, Repository mountFrom);
+
+    /**
+     * The repositories of the store that {@code anchor}'s registry lists (a registry's catalog, paged; a layout's
+     * ref names), for a rule over a namespace.
+     *
+     * @throws RegistryException when the store cannot list them
+     */
+    List<String> listRepositories(Repository anchor);
 
     /** The repository's tags, in the order the store lists them. */
     List<String> listTags(Repository repository);

@@ -496,6 +496,7 @@ public final class RegistryClient implements ImageStore, Closeable {
      *                                    catalog (401, 403, 404, 405: Docker Hub, GHCR and others)
      * @throws RegistryException          for any other failure
      */
+    @Override
     public List<String> listRepositories(Repository anchor) {
         String operation = "list the repositories of " + anchor.registry();
         return pagedNames(anchor, "/v2/_catalog", "repositories", new Scope("registry", "catalog", Set.of("*")),

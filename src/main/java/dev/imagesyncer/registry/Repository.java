@@ -16,26 +16,52 @@ public record Repository(String registry, String path) {
             Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](?::[0-9]{1,5})?");
 
-    /** The prefix of an OCI image layout's "registry": {@code oci:<directory>} (issue 16). */
+    /** The prefix of an OCI image layout directory's "registry": {@code oci:<directory>} (skopeo's spelling). */
     public static final String LAYOUT = "oci:";
+    /** The prefix of an OCI image layout archive's "registry": {@code oci-archive:<file.tar>}. */
+    public static final String ARCHIVE = "oci-archive:";
 
-    private static final Pattern PORT_AFTER_OCI = Pattern.compile("oci:[0-9]{1,5}(?:/.*)?");
+    private static final Pattern PORT_AFTER_PREFIX = Pattern.compile("oci(?:-archive)?:[0-9]{1,5}(?:/.*)?");
 
     /**
-     * True when {@code text} (a registry, or a whole reference) names an OCI layout: {@code oci:} and a directory,
-     * not a registry host called {@code oci} with its port ({@code oci:5000/team/app}).
+     * True when {@code text} (a registry, or a whole reference) names an OCI layout: {@code oci:} and a directory
+     * or {@code oci-archive:} and a file, not a registry host called {@code oci} with its port
+     * ({@code oci:5000/team/app}).
      */
     public static boolean namesLayout(String text) {
-        return text != null && text.startsWith(LAYOUT) && text.length() > LAYOUT.length()
-                && !PORT_AFTER_OCI.matcher(text).matches();
+        return layoutPrefixLength(text) > 0;
     }
 
+    /**
+     * The length of {@code text}'s layout prefix ({@code oci:} 4, {@code oci-archive:} 12), 0 when it names no
+     * layout.
+     */
+    public static int layoutPrefixLength(String text) {
+        if (text == null || PORT_AFTER_PREFIX.matcher(text).matches()) {
+            return 0;
+        }
+        for (String prefix : new String[] {LAYOUT, ARCHIVE}) {
+            if (text.startsWith(prefix) && text.length() > prefix.length()) {
+                return prefix.length();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A repository. For a layout, the path may be empty: the entries named without a repository ({@code 1.0}, as
+     * skopeo names them).
+     *
+     * @throws IllegalArgumentException naming what is invalid
+     */
     public Repository {
-        boolean layout = namesLayout(registry) && registry.indexOf(':', LAYOUT.length()) < 0;
+        int prefix = layoutPrefixLength(registry);
+        boolean layout = prefix > 0 && registry.indexOf(':', prefix) < 0;
         if (registry == null || registry.isEmpty() || !layout && !HOST.matcher(registry).matches()) {
             throw new IllegalArgumentException("invalid registry host '" + registry + "'");
         }
-        if (path == null || path.length() > 255 || !PATH.matcher(path).matches()) {
+        boolean bare = layout && "".equals(path);
+        if (!bare && (path == null || path.length() > 255 || !PATH.matcher(path).matches())) {
             throw new IllegalArgumentException("invalid repository name '" + path
                     + "' (lowercase letters, digits and . _ - separators, components joined by '/')");
         }
@@ -54,12 +80,28 @@ public record Repository(String registry, String path) {
         };
     }
 
-    /** True when this repository lives in an OCI image layout ({@code oci:<directory>}), not a registry. */
+    /**
+     * True when this repository lives in an OCI image layout ({@code oci:<directory>},
+     * {@code oci-archive:<file>}), not a registry.
+     */
     public boolean isLayout() {
         return namesLayout(registry);
     }
 
-    /** {@code registry/path}, or {@code oci:<directory>:path} for a layout (skopeo's spelling). */
+    /** True when this repository lives in an OCI layout archive ({@code oci-archive:<file>}). */
+    public boolean isArchive() {
+        return isLayout() && registry.startsWith(ARCHIVE);
+    }
+
+    /** The directory or archive file of a layout's repository ({@code registry} without its prefix). */
+    public String layoutLocation() {
+        return registry.substring(layoutPrefixLength(registry));
+    }
+
+    /**
+     * {@code registry/path}, or {@code oci:<directory>:path} for a layout (skopeo's spelling), where the bare
+     * entries' repository is {@code oci:<directory>:} (so that {@code oci:DIR::1.0} names the bare ref {@code 1.0}).
+     */
     @Override
     public String toString() {
         return registry + (isLayout() ? ":" : "/") + path;

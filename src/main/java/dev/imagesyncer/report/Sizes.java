@@ -1,12 +1,13 @@
 package dev.imagesyncer.report;
 
 /** Byte counts as people read them. */
-final class Sizes {
+public final class Sizes {
 
     private Sizes() {
     }
 
-    static String human(long bytes) {
+    /** {@code bytes} as {@code 512 B}, {@code 1.5 KiB}, {@code 3.2 GiB}. */
+    public static String human(long bytes) {
         if (bytes < 1024) {
             return bytes + " B";
         }

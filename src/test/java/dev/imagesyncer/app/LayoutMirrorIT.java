@@ -83,7 +83,7 @@ class LayoutMirrorIT extends TwoRegistries {
         try (OciLayout whole = OciLayout.read(layout)) {
             assertThat(whole.validate()).isEmpty();
             assertThat(whole.refNames()).containsExactly("lab/big:v1");
-            assertThat(whole.readBlob(whole.find("lab/big:v1").orElseThrow().digest())).isEqualTo(big.manifest());
+            assertThat(whole.readBlob(whole.index().find("lab/big:v1").orElseThrow().digest())).isEqualTo(big.manifest());
         }
     }
 

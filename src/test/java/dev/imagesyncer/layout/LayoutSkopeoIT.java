@@ -37,8 +37,8 @@ class LayoutSkopeoIT {
                 + layer.length + "}]}").getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_MANIFEST);
         Path ours = dir.resolve("ours");
         try (OciLayout layout = OciLayout.write(ours)) {
-            layout.writeBlob(configDigest, new ByteArrayInputStream(config));
-            layout.writeBlob(layerDigest, new ByteArrayInputStream(layer));
+            layout.writeBlob(configDigest, -1, new ByteArrayInputStream(config));
+            layout.writeBlob(layerDigest, -1, new ByteArrayInputStream(layer));
             layout.putManifest(manifest, "team/app:1.0");
         }
         Path theirs = dir.resolve("theirs");
@@ -51,7 +51,7 @@ class LayoutSkopeoIT {
         assertThat(raw).isEqualTo(manifest.bytes());
         try (OciLayout layout = OciLayout.read(theirs)) {
             assertThat(layout.refNames()).containsExactly("1.0");
-            assertThat(layout.find("1.0")).isPresent();
+            assertThat(layout.index().find("1.0")).isPresent();
             assertThat(layout.validate()).isEmpty();
         }
     }

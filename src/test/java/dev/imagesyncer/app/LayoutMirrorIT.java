@@ -5,12 +5,20 @@ import dev.imagesyncer.testing.RegistrySeeder;
 import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
+import dev.imagesyncer.testing.TestReferrers.Artifact;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
+import static dev.imagesyncer.testing.TestReferrers.NOTATION_SIGNATURE;
+import static dev.imagesyncer.testing.TestReferrers.SPDX;
+import static dev.imagesyncer.testing.TestReferrers.artifact;
+import static dev.imagesyncer.testing.TestReferrers.cosignSignature;
+import static dev.imagesyncer.testing.TestReferrers.fallbackTag;
+import static dev.imagesyncer.testing.TestReferrers.pushWithTagSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Air gap, step by step: a registry into an OCI layout, then the layout into another registry. */
@@ -85,6 +93,49 @@ class LayoutMirrorIT extends TwoRegistries {
             assertThat(whole.refNames()).containsExactly("lab/big:v1");
             assertThat(whole.readBlob(whole.index().find("lab/big:v1").orElseThrow().digest())).isEqualTo(big.manifest());
         }
+    }
+
+    @Test
+    void referrers_are_untagged_entries_of_the_layout_and_travel_on_to_the_next_registry() throws Exception {
+        TestImage image = TestImages.ociManifest(1, 1024);
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        seeder.push("lab/app", "v1", image);
+        Artifact signature = artifact(NOTATION_SIGNATURE, "signature of v1", image);
+        Artifact sbom = artifact(SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}", image);
+        Artifact sbomSignature = artifact(NOTATION_SIGNATURE, "signature of the SBOM", sbom);
+        pushWithTagSchema(seeder, "lab/app", image.digest(), signature, sbom);
+        pushWithTagSchema(seeder, "lab/app", sbom.digest(), sbomSignature);
+        Artifact cosign = cosignSignature(image);
+        cosign.blobs().values().forEach(blob -> seeder.pushBlob("lab/app", blob));
+        seeder.pushManifest("lab/app", fallbackTag(image.digest()) + ".sig", TestImages.OCI_MANIFEST,
+                cosign.manifest());
+        Path layout = work.resolve("carried");
+        Files.writeString(work.resolve("out.yaml"), source.host() + "/lab/app:v1: oci:" + layout + ":lab/app\n");
+        Files.writeString(work.resolve("in.yaml"), "oci:" + layout + ":lab/app:v1: " + target.host()
+                + "/mirror/app\n");
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun toDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml", "--referrers");
+        JarRun again = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml", "--referrers");
+        JarRun fromDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "in.yaml", "--referrers");
+
+        assertThat(toDisk.exitCode()).as(toDisk.toString()).isZero();
+        assertThat(toDisk.summary()).contains("referrers: 4 copied, 0 present, 0 skipped");
+        try (OciLayout carried = OciLayout.read(layout)) {
+            assertThat(carried.index().untagged()).extracting(entry -> entry.digest().toString())
+                    .containsExactlyInAnyOrder(signature.digest(), sbom.digest(), sbomSignature.digest());
+            assertThat(carried.refNames()).as("no index of the tag schema: the layout lists referrers itself")
+                    .containsExactlyInAnyOrder("lab/app:v1", "lab/app:" + fallbackTag(image.digest()) + ".sig");
+            assertThat(carried.validate()).isEmpty();
+        }
+        assertThat(again.summary()).as(again.toString()).contains("referrers: 0 copied, 4 present, 0 skipped");
+        assertThat(fromDisk.exitCode()).as(fromDisk.toString()).isZero();
+        assertThat(fromDisk.summary()).contains("referrers: 4 copied, 0 present, 0 skipped");
+        for (Artifact referrer : List.of(signature, sbom, sbomSignature, cosign)) {
+            assertThat(Skopeo.inspectRaw(target, "mirror/app@" + referrer.digest())).isEqualTo(referrer.manifest());
+        }
+        assertThat(Skopeo.listTags(target, "mirror/app")).containsExactlyInAnyOrder("v1",
+                fallbackTag(image.digest()), fallbackTag(image.digest()) + ".sig", fallbackTag(sbom.digest()));
     }
 
     /** The bytes in the layout's blob directory so far, under any name. */

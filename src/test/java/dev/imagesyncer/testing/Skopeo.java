@@ -69,6 +69,18 @@ public final class Skopeo {
         run(args);
     }
 
+    /**
+     * {@code skopeo copy docker://SRC/<sourceRef> <destination>}, to another transport: {@code oci:DIR:REF},
+     * {@code oci-archive:FILE:REF} (skopeo runs as nobody when the tests are root: its directory must let it in).
+     */
+    public static void copyOut(RegistryEndpoint source, String sourceRef, String destination) {
+        List<String> args = new ArrayList<>(List.of("--insecure-policy", "copy", "-q"));
+        args.addAll(accessFlags(source, "src-"));
+        args.add(reference(source, sourceRef));
+        args.add(destination);
+        run(args);
+    }
+
     /** Runs {@code skopeo <args>} in the isolated environment; returns stdout. */
     public static byte[] run(List<String> args) {
         Path skopeo = TestFiles.requireExecutable("skopeo", "`apt-get install -y skopeo`");

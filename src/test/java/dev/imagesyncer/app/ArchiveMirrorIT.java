@@ -1,0 +1,135 @@
+package dev.imagesyncer.app;
+
+import dev.imagesyncer.layout.ArchiveReader;
+import dev.imagesyncer.testing.Digests;
+import dev.imagesyncer.testing.RegistrySeeder;
+import dev.imagesyncer.testing.Skopeo;
+import dev.imagesyncer.testing.TestImage;
+import dev.imagesyncer.testing.TestImages;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Air gap with an archive ({@code oci-archive:FILE.tar}) and whole layouts: a registry into an archive and back,
+ * archives and layouts skopeo wrote read through rules, a whole layout pushed under a prefix in one rule. skopeo
+ * runs as nobody when the tests are root, so the working directory is opened to it.
+ */
+class ArchiveMirrorIT extends TwoRegistries {
+
+    @BeforeEach
+    void openToSkopeo() throws Exception {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+
+    @Test
+    void registry_to_archive_to_registry_keeps_every_manifest_and_the_archive_is_complete_with_its_checksum()
+            throws Exception {
+        Map<String, TestImage> images = new TreeMap<>(Map.of("oci", TestImages.ociManifest(2, 4096),
+                "docker", TestImages.dockerV2(2, 4096), "list", TestImages.dockerManifestList(1, 4096),
+                "index", TestImages.ociIndex(1, 4096)));
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        images.forEach((name, image) -> seeder.push("lab/" + name, "v1", image));
+        Path archive = work.resolve("carried.tar");
+        StringBuilder out = new StringBuilder();
+        StringBuilder in = new StringBuilder();
+        for (String name : images.keySet()) {
+            out.append(source.host()).append("/lab/").append(name).append(":v1: oci-archive:").append(archive)
+                    .append(":lab/").append(name).append('\n');
+            in.append("oci-archive:").append(archive).append(":lab/").append(name).append(":v1: ")
+                    .append(target.host()).append("/mirror/").append(name).append('\n');
+        }
+        Files.writeString(work.resolve("out.yaml"), out);
+        Files.writeString(work.resolve("in.yaml"), in);
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun toDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
+        assertThat(toDisk.exitCode()).as(toDisk.toString()).isZero();
+        assertThat(toDisk.summary()).startsWith("Sync finished (succeeded): 4 images synced");
+        String checksum = Files.readString(work.resolve("carried.tar.sha256"));
+        assertThat(checksum).isEqualTo(Digests.sha256(Files.readAllBytes(archive)).substring("sha256:".length())
+                + "  carried.tar\n");
+        assertThat(work.resolve("carried.tar.part")).doesNotExist();
+        assertThat(Skopeo.run(List.of("inspect", "--raw", "oci-archive:" + archive + ":lab/oci:v1")))
+                .as("skopeo reads the archive").isEqualTo(images.get("oci").manifest());
+        try (ArchiveReader reader = ArchiveReader.open(archive)) {
+            assertThat(reader.index().refNames()).containsExactlyInAnyOrder("lab/oci:v1", "lab/docker:v1",
+                    "lab/list:v1", "lab/index:v1");
+        }
+
+        JarRun again = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
+        assertThat(again.summary()).as("each run writes the archive whole")
+                .startsWith("Sync finished (succeeded): 4 images synced");
+        assertThat(Files.readString(work.resolve("carried.tar.sha256"))).isEqualTo(
+                Digests.sha256(Files.readAllBytes(archive)).substring("sha256:".length()) + "  carried.tar\n");
+
+        JarRun fromDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "in.yaml");
+        assertThat(fromDisk.exitCode()).as(fromDisk.toString()).isZero();
+        assertThat(fromDisk.summary()).startsWith("Sync finished (succeeded): 4 images synced");
+        images.forEach((name, image) -> assertThat(Skopeo.inspectRaw(target, "mirror/" + name + ":v1"))
+                .as(name).isEqualTo(image.manifest()));
+    }
+
+    @Test
+    void an_archive_and_a_layout_skopeo_wrote_are_pushed_by_their_bare_refs_and_a_whole_layout_rule_over_them_is_one_error()
+            throws Exception {
+        TestImage image = TestImages.ociManifest(2, 4096);
+        RegistrySeeder.of(source).push("lab/app", "v1", image);
+        Path archive = work.resolve("theirs.tar");
+        Path layout = work.resolve("theirs");
+        Skopeo.copyOut(source, "lab/app:v1", "oci-archive:" + archive + ":1.0");
+        Skopeo.copyOut(source, "lab/app:v1", "oci:" + layout + ":1.0");
+        Files.writeString(work.resolve("in.yaml"), "oci-archive:" + archive + ":1.0: " + target.host()
+                + "/mirror/from-archive\n" + "oci:" + layout + ":1.0: " + target.host() + "/mirror/from-layout:v1\n");
+        Files.writeString(work.resolve("whole.yaml"), "oci:" + layout + ": " + target.host() + "/mirror/all\n");
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun pushed = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "in.yaml");
+        JarRun whole = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "whole.yaml");
+
+        assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
+        assertThat(pushed.summary()).startsWith("Sync finished (succeeded): 2 images synced");
+        assertThat(Skopeo.inspectRaw(target, "mirror/from-archive:1.0")).isEqualTo(
+                Skopeo.run(List.of("inspect", "--raw", "oci-archive:" + archive + ":1.0")));
+        assertThat(Skopeo.inspectRaw(target, "mirror/from-layout:v1")).isEqualTo(
+                Skopeo.run(List.of("inspect", "--raw", "oci:" + layout + ":1.0")));
+        assertThat(whole.exitCode()).as(whole.toString()).isNotZero();
+        assertThat(whole.stdout().lines().filter(line -> line.contains("without a repository")))
+                .singleElement().asString()
+                .contains("oci:" + layout + " names an image without a repository (1.0)")
+                .contains("copy each with oci:" + layout + ":1.0: REG/repository[:tag]");
+    }
+
+    @Test
+    void a_whole_layout_is_pushed_under_a_prefix_in_one_rule_each_repository_keeping_its_path() throws Exception {
+        TestImage app = TestImages.ociManifest(1, 2048);
+        TestImage tool = TestImages.dockerManifestList(1, 2048);
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        seeder.push("team/app", "1.0", app);
+        seeder.push("team/app", "2.0", app);
+        seeder.push("tools/tool", "v3", tool);
+        Path layout = work.resolve("mirror");
+        Files.writeString(work.resolve("out.yaml"), source.host() + "/**: oci:" + layout + "\n");
+        Files.writeString(work.resolve("in.yaml"), "oci:" + layout + ": " + target.host() + "/restored\n");
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun toDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
+        JarRun fromDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "in.yaml");
+
+        assertThat(toDisk.exitCode()).as(toDisk.toString()).isZero();
+        assertThat(toDisk.summary()).startsWith("Sync finished (succeeded): 3 images synced");
+        assertThat(fromDisk.exitCode()).as(fromDisk.toString()).isZero();
+        assertThat(fromDisk.summary()).startsWith("Sync finished (succeeded): 3 images synced");
+        assertThat(Skopeo.inspectRaw(target, "restored/team/app:1.0")).isEqualTo(app.manifest());
+        assertThat(Skopeo.inspectRaw(target, "restored/team/app:2.0")).isEqualTo(app.manifest());
+        assertThat(Skopeo.inspectRaw(target, "restored/tools/tool:v3")).isEqualTo(tool.manifest());
+    }
+}

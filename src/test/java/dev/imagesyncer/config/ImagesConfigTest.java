@@ -414,6 +414,51 @@ class ImagesConfigTest {
     }
 
     @Test
+    void a_whole_layout_is_a_namespace_source_and_a_layout_a_namespace_destination() {
+        Path file = write(dir, "images.yaml", """
+                oci:/media/usb/mirror: registry.lab/restored
+                oci-archive:/media/usb/mirror.tar: registry.lab/from-tar
+                registry.lab:5000/**: oci:/media/usb/mirror
+                harbor.lab/team/*: oci-archive:/media/usb/team.tar:team
+                """);
+
+        List<SyncRule> rules = ImagesConfig.load(file, Map.of(), NO_DEFAULTS).rules();
+
+        assertThat(rules).extracting(SyncRule::namespace).extracting(Namespace::toString).containsExactly(
+                "oci:/media/usb/mirror", "oci-archive:/media/usb/mirror.tar", "registry.lab:5000/**",
+                "harbor.lab/team/*");
+        assertThat(rules.get(0).inRepository("team/app").destinationNames())
+                .containsExactly("registry.lab/restored/team/app");
+        assertThat(rules.get(1).inRepository("team/app").repository().toString())
+                .isEqualTo("oci-archive:/media/usb/mirror.tar:team/app");
+        assertThat(rules.get(2).inRepository("team/app").destinationNames())
+                .as("each repository keeps its path in the layout").containsExactly("oci:/media/usb/mirror:team/app");
+        assertThat(rules.get(3).inRepository("team/app").destinationNames())
+                .containsExactly("oci-archive:/media/usb/team.tar:team/app");
+    }
+
+    @Test
+    void an_image_of_a_layout_named_without_a_repository_is_read_as_that_ref_as_skopeo_names_them()
+            throws Exception {
+        Path layout = dir.resolve("theirs");
+        try (dev.imagesyncer.layout.OciLayout written = dev.imagesyncer.layout.OciLayout.write(layout)) {
+            byte[] manifest = "{\"schemaVersion\":2,\"layers\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            written.putManifest(dev.imagesyncer.registry.Manifest.of(manifest,
+                    dev.imagesyncer.registry.MediaTypes.OCI_MANIFEST), "1.0");
+        }
+        Path file = write(dir, "images.yaml", "oci:" + layout + ":1.0: registry.lab/app\n"
+                + "oci:" + layout + ":app: registry.lab/app2\n");
+
+        List<SyncRule> rules = ImagesConfig.load(file, Map.of(), NO_DEFAULTS).rules();
+
+        assertThat(rules.get(0).repository().path()).as("the entry 1.0, not a repository called 1.0").isEmpty();
+        assertThat(rules.get(0).selection()).isEqualTo(Selection.tags(List.of("1.0")));
+        assertThat(rules.get(0).pairs(List.of()).get(0).source().toString()).isEqualTo("oci:" + layout + "::1.0");
+        assertThat(rules.get(0).destinationNames()).containsExactly("registry.lab/app");
+        assertThat(rules.get(1).repository().path()).as("no entry app: the repository app").isEqualTo("app");
+    }
+
+    @Test
     void a_namespace_source_names_repositories_under_a_prefix_and_its_destinations_are_prefixes() {
         Path file = write(dir, "images.yaml", """
                 harbor.lab/team/*: registry.lab/mirror

@@ -47,6 +47,24 @@ class ImageReferenceTest {
     }
 
     @Test
+    void an_image_in_an_archive_and_an_entry_without_a_repository_read_back_as_written() {
+        ImageReference archived = ImageReference.parse("oci-archive:/media/usb/mirror.tar:team/app:1.0");
+        ImageReference bare = ImageReference.parse("oci:/media/usb/theirs::1.0");
+
+        assertThat(archived.repository().isArchive()).isTrue();
+        assertThat(archived.repository().layoutLocation()).isEqualTo("/media/usb/mirror.tar");
+        assertThat(archived.repository().path()).isEqualTo("team/app");
+        assertThat(ImageReference.parse(archived.toString())).isEqualTo(archived);
+        assertThat(bare.repository().path()).isEmpty();
+        assertThat(bare.tag()).isEqualTo("1.0");
+        assertThat(ImageReference.parse(bare.toString())).isEqualTo(bare);
+        assertThat(ImageReference.parse("oci-archive:5000/team/app").repository().isLayout())
+                .as("a registry host called oci-archive with its port").isFalse();
+        assertThatThrownBy(() -> ImageReference.parse("oci:/media/usb/theirs::"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void a_registry_host_called_oci_with_a_port_is_still_a_registry() {
         ImageReference image = ImageReference.parse("oci:5000/team/app:1.0");
 

@@ -88,7 +88,7 @@ public final class SyncBeans implements CamelConfiguration {
         if (settings.inputs().imagesFile() != null || settings.inputs().configFile() != null) {
             dev.imagesyncer.config.SyncConfig config = ActiveRuns.loadConfig(settings);
             if (properties.text("sync.cluster.brokerUrl") != null) {
-                refuseLayouts(config);
+                config.refuseLayouts();
             }
         }
         int proc = settings.transfers().proc();
@@ -136,24 +136,6 @@ public final class SyncBeans implements CamelConfiguration {
         registry.bind("management", new ManagementApi(
                 settings.outputs().reportsDir() != null ? settings.outputs().reportsDir() : Path.of("reports"),
                 metrics));
-    }
-
-    /**
-     * Cluster mode: a destination on this machine's disk (an OCI layout) cannot be written by another instance.
-     *
-     * @throws dev.imagesyncer.config.ConfigException naming the rule and what to do
-     */
-    private static void refuseLayouts(dev.imagesyncer.config.SyncConfig config) {
-        List<dev.imagesyncer.config.SyncRule> rules = config.images().rules();
-        for (int i = 0; i < rules.size(); i++) {
-            for (String destination : rules.get(i).destinationNames()) {
-                if (dev.imagesyncer.registry.Repository.namesLayout(destination)) {
-                    throw new dev.imagesyncer.config.ConfigException("rule " + (i + 1) + ": " + destination
-                            + " is on this machine's disk, which the other instances of the cluster cannot "
-                            + "write: mirror into an OCI layout or archive without sync.cluster.brokerUrl");
-                }
-            }
-        }
     }
 
     /**

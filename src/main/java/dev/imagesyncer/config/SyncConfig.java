@@ -2,8 +2,10 @@ package dev.imagesyncer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagesyncer.registry.Repository;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -71,5 +73,28 @@ public record SyncConfig(AuthConfig auth, ImagesConfig images) {
             auth = AuthConfig.fromTree(authSection, name, EnvironmentExpander.none());
         }
         return new SyncConfig(auth, ImagesConfig.fromTree(images, name, env, defaults));
+    }
+
+    /**
+     * Cluster mode: an OCI layout or archive is on this machine's disk, which the other instances, which copy most
+     * of the run, can neither read nor write.
+     *
+     * @throws ConfigException naming the rule, the layout and what to do
+     */
+    public void refuseLayouts() {
+        List<SyncRule> rules = images.rules();
+        for (int i = 0; i < rules.size(); i++) {
+            SyncRule rule = rules.get(i);
+            String source = rule.namespace() != null ? rule.namespace().registry() : rule.repository().registry();
+            List<String> named = new java.util.ArrayList<>(List.of(source));
+            named.addAll(rule.destinationNames());
+            for (String layout : named) {
+                if (Repository.namesLayout(layout)) {
+                    throw new ConfigException("rule " + (i + 1) + ": " + layout + " is on this machine's disk, "
+                            + "which the other instances of the cluster cannot reach: copy from or to an OCI layout "
+                            + "or archive without sync.cluster.brokerUrl");
+                }
+            }
+        }
     }
 }

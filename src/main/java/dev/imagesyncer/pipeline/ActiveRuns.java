@@ -525,7 +525,11 @@ public final class ActiveRuns {
     }
 
     private SyncConfig configWithImages(Object images) {
-        return withImages(settings.inputs(), images, "the images sent to direct:sync");
+        SyncConfig config = withImages(settings.inputs(), images, "the images sent to direct:sync");
+        if (cluster != null) {
+            config.refuseLayouts();
+        }
+        return config;
     }
 
     /** The auth file of {@code inputs} and {@code images} (a map, or its JSON or YAML text) from {@code source}. */

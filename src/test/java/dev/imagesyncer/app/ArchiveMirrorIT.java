@@ -87,16 +87,20 @@ class ArchiveMirrorIT extends TwoRegistries {
         Path layout = work.resolve("theirs");
         Skopeo.copyOut(source, "lab/app:v1", "oci-archive:" + archive + ":1.0");
         Skopeo.copyOut(source, "lab/app:v1", "oci:" + layout + ":1.0");
-        Files.writeString(work.resolve("in.yaml"), "oci-archive:" + archive + ":1.0: " + target.host()
-                + "/mirror/from-archive\n" + "oci:" + layout + ":1.0: " + target.host() + "/mirror/from-layout:v1\n");
+        Files.writeString(work.resolve("in.yaml"), "oci:" + layout + ":1.0: " + target.host()
+                + "/mirror/from-layout:v1\n");
         Files.writeString(work.resolve("whole.yaml"), "oci:" + layout + ": " + target.host() + "/mirror/all\n");
         JarRun.writeInsecureAuth(work, source, target);
 
         JarRun pushed = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "in.yaml");
+        JarRun onCommandLine = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--src",
+                "oci-archive:" + archive + ":1.0", "--dest", target.host() + "/mirror/from-archive");
         JarRun whole = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "whole.yaml");
 
         assertThat(pushed.exitCode()).as(pushed.toString()).isZero();
-        assertThat(pushed.summary()).startsWith("Sync finished (succeeded): 2 images synced");
+        assertThat(pushed.summary()).startsWith("Sync finished (succeeded): 1 image synced");
+        assertThat(onCommandLine.exitCode()).as(onCommandLine.toString()).isZero();
+        assertThat(onCommandLine.summary()).startsWith("Sync finished (succeeded): 1 image synced");
         assertThat(Skopeo.inspectRaw(target, "mirror/from-archive:1.0")).isEqualTo(
                 Skopeo.run(List.of("inspect", "--raw", "oci-archive:" + archive + ":1.0")));
         assertThat(Skopeo.inspectRaw(target, "mirror/from-layout:v1")).isEqualTo(

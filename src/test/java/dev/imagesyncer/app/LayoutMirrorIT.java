@@ -152,7 +152,9 @@ class LayoutMirrorIT extends TwoRegistries {
     void a_dry_run_into_a_layout_makes_nothing_and_cluster_mode_refuses_a_layout_in_one_line() throws Exception {
         RegistrySeeder.of(source).push("lab/dry", "v1", TestImages.ociManifest(1, 1024));
         Path layout = work.resolve("not-yet");
-        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/dry:v1: oci:" + layout + ":lab/dry\n");
+        Path archive = work.resolve("not-yet.tar");
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/dry:v1:\n  - oci:" + layout
+                + ":lab/dry\n  - oci-archive:" + archive + ":lab/dry\n");
         JarRun.writeInsecureAuth(work, source, target);
         Files.writeString(work.resolve("cluster.properties"), "sync.cluster.brokerUrl = tcp://127.0.0.1:1\n");
 
@@ -163,8 +165,10 @@ class LayoutMirrorIT extends TwoRegistries {
         assertThat(dry.exitCode()).as(dry.toString()).isZero();
         assertThat(dry.summary()).startsWith("Dry run (");
         assertThat(layout).doesNotExist();
+        assertThat(archive).doesNotExist();
+        assertThat(work.resolve("not-yet.tar.part")).doesNotExist();
         assertThat(clustered.exitCode()).isEqualTo(2);
         assertThat(clustered.stderr().strip()).startsWith("error: rule 1: oci:" + layout)
-                .contains("the other instances of the cluster cannot write").doesNotContain("\n");
+                .contains("the other instances of the cluster cannot reach").doesNotContain("\n");
     }
 }

@@ -61,6 +61,22 @@ class SyncConfigTest {
     }
 
     @Test
+    void cluster_mode_refuses_a_layout_or_archive_source_or_destination_in_one_line_naming_the_rule() {
+        Path images = write(dir, "images.yaml", "ghcr.io/a: quay.io/m/a\nghcr.io/b: oci-archive:/media/m.tar:b\n");
+        Path fromLayout = write(dir, "from.yaml", "ghcr.io/a: quay.io/m/a\noci:/media/m: quay.io/m\n");
+
+        assertThatThrownBy(SyncConfig.load(null, null, images, Map.of(), DefaultDestination.none())::refuseLayouts)
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("rule 2: oci-archive:/media/m.tar:b is on this machine's disk, which the other instances "
+                        + "of the cluster cannot reach: copy from or to an OCI layout or archive without "
+                        + "sync.cluster.brokerUrl");
+        assertThatThrownBy(SyncConfig.load(null, null, fromLayout, Map.of(), DefaultDestination.none())::refuseLayouts)
+                .hasMessageStartingWith("rule 2: oci:/media/m is on this machine's disk");
+        SyncConfig.load(null, null, write(dir, "fine.yaml", "ghcr.io/a: quay.io/m/a\n"), Map.of(),
+                DefaultDestination.none()).refuseLayouts();
+    }
+
+    @Test
     void the_legacy_config_wins_over_auth_and_images() {
         Path config = write(dir, "config.json", LEGACY_JSON);
         Path auth = write(dir, "auth.json", "{\"ghcr.io\": {}}");

@@ -89,11 +89,19 @@ public final class ArchiveReader implements Layout {
         if (place == null) {
             throw new NoSuchFileException(file + ": " + name, null, "not in the archive");
         }
+        return region(file, place[0], place[1]);
+    }
+
+    /**
+     * The {@code size} bytes of {@code file} from {@code offset} on (a file inside a tar), through a channel of
+     * their own, so that blobs are read at once by several threads.
+     */
+    static InputStream region(Path file, long offset, long size) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            channel.position(place[0]);
+            channel.position(offset);
             return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel))
-                    .setMaxCount(place[1]).get();
+                    .setMaxCount(size).get();
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;

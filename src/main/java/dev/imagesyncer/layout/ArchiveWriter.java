@@ -4,7 +4,6 @@ import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.DigestMismatchException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.io.input.BoundedInputStream;
 import org.apache.commons.io.output.CloseShieldOutputStream;
 
 import java.io.ByteArrayInputStream;
@@ -13,7 +12,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,16 +73,8 @@ public final class ArchiveWriter implements Layout {
         Files.createDirectories(absolute.getParent());
         Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
         FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IOException(part + ": another run is writing this archive (its lock is taken)");
-        }
+        FileLock lock = OciLayout.exclusive(channel, part + ": another run is writing this archive (its lock is "
+                + "taken)");
         ArchiveWriter writer = new ArchiveWriter(absolute, part, channel, lock);
         try {
             channel.truncate(0);
@@ -120,15 +110,7 @@ public final class ArchiveWriter implements Layout {
         if (place == null) {
             throw new java.nio.file.NoSuchFileException(part + ": blob " + digest, null, "not written by this run");
         }
-        FileChannel reading = FileChannel.open(part, StandardOpenOption.READ);
-        try {
-            reading.position(place[0]);
-            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(reading))
-                    .setMaxCount(place[1]).get();
-        } catch (IOException | RuntimeException e) {
-            reading.close();
-            throw e;
-        }
+        return ArchiveReader.region(part, place[0], place[1]);
     }
 
     /**

@@ -86,16 +86,7 @@ public final class OciLayout implements Layout {
         Files.createDirectories(root.resolve("blobs").resolve("sha256"));
         FileChannel channel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IOException(root + ": another run is writing this layout (its .lock is taken)");
-        }
+        FileLock lock = exclusive(channel, root + ": another run is writing this layout (its .lock is taken)");
         OciLayout layout = new OciLayout(root, channel, lock);
         if (!Files.exists(root.resolve("oci-layout"))) {
             layout.replace(root.resolve("oci-layout"), LAYOUT_FILE.getBytes());
@@ -104,6 +95,25 @@ public final class OciLayout implements Layout {
             layout.replace(root.resolve("index.json"), LayoutIndex.empty().toBytes());
         }
         return layout;
+    }
+
+    /**
+     * The exclusive lock of {@code channel}'s file, held by this process until released.
+     *
+     * @throws IOException saying {@code taken} (the channel closed) when another process, or this one, holds it
+     */
+    static FileLock exclusive(FileChannel channel, String taken) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException(taken);
+        }
+        return lock;
     }
 
     /** The directory of the layout. */

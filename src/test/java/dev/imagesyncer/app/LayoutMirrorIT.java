@@ -6,6 +6,7 @@ import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import dev.imagesyncer.testing.TestReferrers.Artifact;
+import dev.imagesyncer.testing.TestReferrers.Signed;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -13,12 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static dev.imagesyncer.testing.TestReferrers.NOTATION_SIGNATURE;
-import static dev.imagesyncer.testing.TestReferrers.SPDX;
-import static dev.imagesyncer.testing.TestReferrers.artifact;
-import static dev.imagesyncer.testing.TestReferrers.cosignSignature;
 import static dev.imagesyncer.testing.TestReferrers.fallbackTag;
-import static dev.imagesyncer.testing.TestReferrers.pushWithTagSchema;
+import static dev.imagesyncer.testing.TestReferrers.pushSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Air gap, step by step: a registry into an OCI layout, then the layout into another registry. */
@@ -100,15 +97,11 @@ class LayoutMirrorIT extends TwoRegistries {
         TestImage image = TestImages.ociManifest(1, 1024);
         RegistrySeeder seeder = RegistrySeeder.of(source);
         seeder.push("lab/app", "v1", image);
-        Artifact signature = artifact(NOTATION_SIGNATURE, "signature of v1", image);
-        Artifact sbom = artifact(SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}", image);
-        Artifact sbomSignature = artifact(NOTATION_SIGNATURE, "signature of the SBOM", sbom);
-        pushWithTagSchema(seeder, "lab/app", image.digest(), signature, sbom);
-        pushWithTagSchema(seeder, "lab/app", sbom.digest(), sbomSignature);
-        Artifact cosign = cosignSignature(image);
-        cosign.blobs().values().forEach(blob -> seeder.pushBlob("lab/app", blob));
-        seeder.pushManifest("lab/app", fallbackTag(image.digest()) + ".sig", TestImages.OCI_MANIFEST,
-                cosign.manifest());
+        Signed signed = pushSigned(seeder, "lab/app", image);
+        Artifact signature = signed.signature();
+        Artifact sbom = signed.sbom();
+        Artifact sbomSignature = signed.sbomSignature();
+        Artifact cosign = signed.cosign();
         Path layout = work.resolve("carried");
         Files.writeString(work.resolve("out.yaml"), source.host() + "/lab/app:v1: oci:" + layout + ":lab/app\n");
         Files.writeString(work.resolve("in.yaml"), "oci:" + layout + ":lab/app:v1: " + target.host()

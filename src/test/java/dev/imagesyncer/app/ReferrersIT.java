@@ -9,6 +9,7 @@ import dev.imagesyncer.testing.Skopeo;
 import dev.imagesyncer.testing.TestImage;
 import dev.imagesyncer.testing.TestImages;
 import dev.imagesyncer.testing.TestReferrers.Artifact;
+import dev.imagesyncer.testing.TestReferrers.Signed;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -25,6 +26,7 @@ import static dev.imagesyncer.testing.TestReferrers.SPDX;
 import static dev.imagesyncer.testing.TestReferrers.artifact;
 import static dev.imagesyncer.testing.TestReferrers.cosignSignature;
 import static dev.imagesyncer.testing.TestReferrers.fallbackTag;
+import static dev.imagesyncer.testing.TestReferrers.pushSigned;
 import static dev.imagesyncer.testing.TestReferrers.pushWithTagSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,15 +46,11 @@ class ReferrersIT extends TwoRegistries {
         TestImage image = TestImages.ociManifest(1, 1024);
         RegistrySeeder seeder = RegistrySeeder.of(source);
         seeder.pushTags("lab/app", image, List.of("v1", "latest"));
-        Artifact signature = artifact(NOTATION_SIGNATURE, "signature of v1", image);
-        Artifact sbom = artifact(SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}", image);
-        Artifact sbomSignature = artifact(NOTATION_SIGNATURE, "signature of the SBOM", sbom);
-        pushWithTagSchema(seeder, "lab/app", image.digest(), signature, sbom);
-        pushWithTagSchema(seeder, "lab/app", sbom.digest(), sbomSignature);
-        Artifact cosign = cosignSignature(image);
-        cosign.blobs().values().forEach(blob -> seeder.pushBlob("lab/app", blob));
-        seeder.pushManifest("lab/app", fallbackTag(image.digest()) + ".sig", TestImages.OCI_MANIFEST,
-                cosign.manifest());
+        Signed signed = pushSigned(seeder, "lab/app", image);
+        Artifact signature = signed.signature();
+        Artifact sbom = signed.sbom();
+        Artifact sbomSignature = signed.sbomSignature();
+        Artifact cosign = signed.cosign();
         Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/app: " + target.host() + "/mirror/app\n");
         JarRun.writeInsecureAuth(work, source, target);
 

@@ -76,6 +76,28 @@ public final class TestReferrers {
         return artifact(artifactType, payload, TestImages.OCI_MANIFEST, subject.digest(), subject.manifest().length);
     }
 
+    /** What {@link #pushSigned} pushed: a notation signature and an SBOM of the image, a signature of the SBOM, cosign's. */
+    public record Signed(Artifact signature, Artifact sbom, Artifact sbomSignature, Artifact cosign) {
+    }
+
+    /**
+     * Signs {@code image} (already in {@code repository}) as a supply chain does on a registry without the referrers
+     * API: a notation signature and an SPDX SBOM through the tag schema, a signature of the SBOM, and cosign's
+     * signature under {@code sha256-<hex>.sig}.
+     */
+    public static Signed pushSigned(RegistrySeeder registry, String repository, TestImage image) {
+        Artifact signature = artifact(NOTATION_SIGNATURE, "signature of v1", image);
+        Artifact sbom = artifact(SPDX, "{\"spdxVersion\":\"SPDX-2.3\"}", image);
+        Artifact sbomSignature = artifact(NOTATION_SIGNATURE, "signature of the SBOM", sbom);
+        pushWithTagSchema(registry, repository, image.digest(), signature, sbom);
+        pushWithTagSchema(registry, repository, sbom.digest(), sbomSignature);
+        Artifact cosign = cosignSignature(image);
+        cosign.blobs().values().forEach(blob -> registry.pushBlob(repository, blob));
+        registry.pushManifest(repository, fallbackTag(image.digest()) + ".sig", TestImages.OCI_MANIFEST,
+                cosign.manifest());
+        return new Signed(signature, sbom, sbomSignature, cosign);
+    }
+
     /** The tag of the referrers tag schema for {@code digest}: {@code sha256-<hex>}. */
     public static String fallbackTag(String digest) {
         return digest.replace(':', '-');

@@ -85,7 +85,8 @@ public final class SyncBeans implements CamelConfiguration {
         SyncProperties properties = new SyncProperties(context.getPropertiesComponent());
         boolean service = properties.text("sync.schedule") != null;
         RunSettings settings = settings(properties, service);
-        if (settings.inputs().imagesFile() != null || settings.inputs().configFile() != null) {
+        if (settings.inputs().imagesFile() != null || settings.inputs().configFile() != null
+                || settings.inputs().inlineImages() != null) {
             dev.imagesyncer.config.SyncConfig config = ActiveRuns.loadConfig(settings);
             if (properties.text("sync.cluster.brokerUrl") != null) {
                 config.refuseLayouts();

@@ -2,6 +2,7 @@ package dev.imagesyncer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagesyncer.registry.Repository;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +58,32 @@ public record ImagesConfig(List<SyncRule> rules) {
         for (Map.Entry<String, JsonNode> entry : map.properties()) {
             rules.add(rule(fileName, entry.getKey(), entry.getValue(), expander, defaults));
         }
+        refuseArchiveReadAndWritten(fileName, rules);
         return new ImagesConfig(rules);
+    }
+
+    /**
+     * An archive is read whole or written whole (a new file beside the old one): one that a run both reads and
+     * writes would be read as it was and replaced, a mirror of itself. Refused, naming the rule that writes it.
+     */
+    private static void refuseArchiveReadAndWritten(String file, List<SyncRule> rules) {
+        Set<Path> read = new java.util.HashSet<>();
+        for (SyncRule rule : rules) {
+            Repository source = rule.namespace() != null ? rule.namespace().anchor() : rule.repository();
+            if (source.isArchive()) {
+                read.add(Path.of(source.layoutLocation()).toAbsolutePath().normalize());
+            }
+        }
+        for (SyncRule rule : rules) {
+            for (Destination destination : rule.destinations()) {
+                Repository written = destination.repository();
+                if (written.isArchive() && read.contains(Path.of(written.layoutLocation())
+                        .toAbsolutePath().normalize())) {
+                    throw ConfigException.atDestination(file, rule.source(), written.registry(), "this archive is "
+                            + "also a source of the run; an archive is read or written whole: write to another file");
+                }
+            }
+        }
     }
 
     private static SyncRule rule(String file, String source, JsonNode value, EnvironmentExpander expander,
@@ -266,6 +292,10 @@ public record ImagesConfig(List<SyncRule> rules) {
 
     private static Destination defaultDestination(String file, String source, RuleParser.Source parsed,
                                                   DefaultDestination defaults) {
+        if (parsed.repository().isLayout()) {
+            throw ConfigException.atEntry(file, source, "an image of an OCI layout needs its destination written out "
+                    + "(REG/repository[:tag]): \"\" names a registry repository after the source's last path element");
+        }
         if (!defaults.isComplete()) {
             throw ConfigException.atEntry(file, source,
                     "empty destination needs --registry and --namespace (or DEFAULT_REGISTRY and DEFAULT_NAMESPACE)");

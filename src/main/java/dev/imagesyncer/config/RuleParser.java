@@ -126,6 +126,10 @@ final class RuleParser {
         if (regexStart >= 0) {
             return regexSource(text.substring(0, regexStart), text.substring(regexStart + 2));
         }
+        Source bare = bareRef(text);
+        if (bare != null) {
+            return bare;
+        }
         String[] parts = text.split(",", -1);
         ImageReference first = ImageReference.parse(parts[0]);
         if (first.digest() != null) {
@@ -134,12 +138,6 @@ final class RuleParser {
             }
             return new Source(first.repository(), Selection.digest(first.digest()));
         }
-        if (first.repository().isLayout() && first.tag() == null && parts.length == 1
-                && Stores.isBareRef(first.repository())) {
-            // oci:DIR:1.0 where the layout names an entry 1.0 (skopeo's spelling): that entry
-            Repository bare = new Repository(first.repository().registry(), "");
-            return new Source(bare, Selection.tags(List.of(first.repository().path())));
-        }
         if (first.tag() == null) {
             if (parts.length > 1) {
                 throw new IllegalArgumentException("a tag list must start with a tag (repo:t1,t2)");
@@ -147,6 +145,28 @@ final class RuleParser {
             return new Source(first.repository(), Selection.allTags());
         }
         return new Source(first.repository(), Selection.tags(tagList(first, parts)));
+    }
+
+    /**
+     * {@code oci:DIR:1.0} (or {@code oci-archive:FILE:1.0}) where the layout has an entry named exactly {@code 1.0},
+     * without a repository, as skopeo names them: that entry, with the tag it names (the bare entries' repository
+     * is the empty path). Null for anything else, a name that cannot be a tag included.
+     */
+    private static Source bareRef(String text) {
+        int prefix = Repository.layoutPrefixLength(text);
+        int colon = prefix == 0 ? -1 : text.indexOf(':', prefix);
+        if (colon < 0) {
+            return null;
+        }
+        String name = text.substring(colon + 1);
+        ImageReference entry;
+        try {
+            entry = new ImageReference(new Repository(text.substring(0, colon), ""), name, null);
+        } catch (IllegalArgumentException notATag) {
+            return null;
+        }
+        return Stores.namesBareRef(entry.repository(), name) ? new Source(entry.repository(),
+                Selection.tags(List.of(name))) : null;
     }
 
     /**

@@ -233,7 +233,7 @@ public final class ImageCopier {
     /** Pushes a child manifest by digest, once per repository and run, like a blob (see {@link BlobLedger}). */
     private boolean pushChild(Manifest child, Repository to) {
         return onceInRepository(to, child.digest(), () -> {
-            client.putManifest(to, child.digest().toString(), child);
+            client.putChildManifest(to, child);
             return true;
         }, () -> false);
     }

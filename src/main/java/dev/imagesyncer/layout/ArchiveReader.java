@@ -44,16 +44,25 @@ public final class ArchiveReader implements Layout {
      */
     public static ArchiveReader open(Path file) throws IOException {
         Map<String, long[]> files = new HashMap<>();
+        Map<String, String> links = new HashMap<>();
         try (TarFile tar = new TarFile(file)) {
             for (TarArchiveEntry entry : tar.getEntries()) {
-                if (entry.isFile()) {
-                    if (entry.isSparse()) {
-                        throw new IOException(file + ": " + entry.getName() + " is a sparse file, which no OCI "
-                                + "layout archive holds");
-                    }
+                if (entry.isSparse()) {
+                    throw new IOException(file + ": " + entry.getName() + " is a sparse file, which no OCI "
+                            + "layout archive holds");
+                }
+                if (entry.isLink()) {
+                    links.put(normalise(entry.getName()), normalise(entry.getLinkName()));
+                } else if (entry.isFile() && !entry.isSymbolicLink()) {
                     files.put(normalise(entry.getName()), new long[] {entry.getDataOffset(), entry.getSize()});
                 }
             }
+            // a hard link is the file it links to (symbolic links and devices are not blobs: left out)
+            links.forEach((name, target) -> {
+                if (files.containsKey(target)) {
+                    files.put(name, files.get(target));
+                }
+            });
         } catch (IOException e) {
             if (e instanceof NoSuchFileException) {
                 throw e;
@@ -130,7 +139,7 @@ public final class ArchiveReader implements Layout {
 
     /** @throws IllegalStateException always: an archive is read or written whole, never changed */
     @Override
-    public long writeBlob(Digest digest, long size, InputStream bytes) {
+    public long writeBlob(Digest digest, long size, dev.imagesyncer.registry.BlobSource source) {
         throw new IllegalStateException(file + " was opened to read");
     }
 

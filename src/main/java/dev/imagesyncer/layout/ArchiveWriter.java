@@ -1,5 +1,7 @@
 package dev.imagesyncer.layout;
 
+import dev.imagesyncer.registry.BlobSource;
+import dev.imagesyncer.registry.BlobStream;
 import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.DigestMismatchException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -21,8 +23,10 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,8 +57,10 @@ public final class ArchiveWriter implements Layout {
     private final Set<String> directories = new HashSet<>();
     private volatile LayoutIndex index = LayoutIndex.empty();
     private boolean completed;
+    /** Why the part file cannot become the archive (a failed blob could not be cut off); null when it can. */
+    private String broken;
 
-    private ArchiveWriter(Path archive, Path part, FileChannel channel, FileLock lock) throws IOException {
+    private ArchiveWriter(Path archive, Path part, FileChannel channel, FileLock lock) {
         this.archive = archive;
         this.part = part;
         this.channel = channel;
@@ -63,28 +69,37 @@ public final class ArchiveWriter implements Layout {
     }
 
     /**
-     * Starts {@code archive} anew: takes the lock of {@code archive.part}, empties it and writes the
-     * {@code oci-layout} file into it.
+     * Starts {@code archive} anew: takes the lock of {@code archive.lock} (kept beside it, so that the archive and
+     * its part file can be renamed under the lock), empties {@code archive.part} and writes the {@code oci-layout}
+     * file into it.
      *
-     * @throws IOException when the part file cannot be made, or another run writes it (its lock is taken)
+     * @throws IOException when the part file cannot be made, or another run writes the archive (its lock is taken)
      */
     public static ArchiveWriter create(Path archive) throws IOException {
         Path absolute = archive.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
+        FileChannel lockChannel = FileChannel.open(absolute.resolveSibling(absolute.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = OciLayout.exclusive(lockChannel, absolute + ": another run is writing this archive (its "
+                + ".lock is taken)");
         Path part = absolute.resolveSibling(absolute.getFileName() + ".part");
-        FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = OciLayout.exclusive(channel, part + ": another run is writing this archive (its lock is "
-                + "taken)");
-        ArchiveWriter writer = new ArchiveWriter(absolute, part, channel, lock);
+        ArchiveWriter writer = null;
         try {
-            channel.truncate(0);
+            FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            writer = new ArchiveWriter(absolute, part, channel, lock);
             byte[] layoutFile = OciLayout.LAYOUT_FILE.getBytes(StandardCharsets.UTF_8);
             writer.entry("oci-layout", layoutFile.length, new ByteArrayInputStream(layoutFile), null);
+            return writer;
         } catch (IOException | RuntimeException e) {
-            writer.close();
+            if (writer != null) {
+                writer.close();
+            } else {
+                lock.release();
+                lockChannel.close();
+            }
             throw e;
         }
-        return writer;
     }
 
     @Override
@@ -114,13 +129,15 @@ public final class ArchiveWriter implements Layout {
     }
 
     /**
-     * Appends the blob to the tar, hashing it on the way; when its bytes do not match its digest or size (or the
-     * source fails), the part file is cut back to where the blob started.
+     * Appends the blob to the tar, hashing it on the way; when its bytes do not match its digest or size, or the
+     * source or the disk fails, the part file is cut back to where the blob (and the directory entries written for
+     * it) started. The source is opened here, under this writer's lock, so that no download waits open for its
+     * turn. When the part file cannot be cut back, the writer refuses to go on: the archive is never completed.
      *
      * @throws IOException when {@code size} is not known (-1): a tar entry's header says its size first
      */
     @Override
-    public synchronized long writeBlob(Digest digest, long size, InputStream bytes) throws IOException {
+    public synchronized long writeBlob(Digest digest, long size, BlobSource source) throws IOException {
         if (blobs.containsKey(digest)) {
             return 0;
         }
@@ -128,18 +145,18 @@ public final class ArchiveWriter implements Layout {
         if (size < 0) {
             throw new IOException(part + ": blob " + digest + " has no size; an archive needs it before its bytes");
         }
-        String directory = "blobs/" + digest.algorithm() + "/";
-        if (directories.add("blobs/")) {
-            entry("blobs/", 0, null, null);
-        }
-        if (directories.add(directory)) {
-            entry(directory, 0, null, null);
-        }
         long start = channel.position();
-        MessageDigest archiveHash = out.getMessageDigest();
-        MessageDigest before = copy(archiveHash);
+        MessageDigest before = copy(out.getMessageDigest());
+        List<String> made = new ArrayList<>();
         MessageDigest hasher = digest.newHasher();
-        try {
+        try (BlobStream stream = source.open(0); InputStream bytes = stream.content()) {
+            String directory = "blobs/" + digest.algorithm() + "/";
+            for (String needed : List.of("blobs/", directory)) {
+                if (directories.add(needed)) {
+                    made.add(needed);
+                    entry(needed, 0, null, null);
+                }
+            }
             entry(directory + digest.hex(), size, bytes, hasher);
             byte[] hash = hasher.digest();
             if (!digest.matches(hash)) {
@@ -147,9 +164,15 @@ public final class ArchiveWriter implements Layout {
                         + ":" + HexFormat.of().formatHex(hash) + "; not written to " + archive);
             }
         } catch (IOException | RuntimeException e) {
-            channel.truncate(start);
-            channel.position(start);
-            out.setMessageDigest(before);
+            made.forEach(directories::remove);
+            try {
+                channel.truncate(start);
+                channel.position(start);
+                out.setMessageDigest(before);
+            } catch (IOException cut) {
+                broken = part + " could not be cut back after a failed blob (" + cut.getMessage() + ")";
+                e.addSuppressed(cut);
+            }
             throw e;
         }
         long end = channel.position();
@@ -222,13 +245,14 @@ public final class ArchiveWriter implements Layout {
         channel.force(true);
         String sha256 = HexFormat.of().formatHex(out.getMessageDigest().digest());
         Path sums = archive.resolveSibling(archive.getFileName() + ".sha256");
+        Path sumsPart = sums.resolveSibling(sums.getFileName() + ".part");
+        Files.writeString(sumsPart, sha256 + "  " + archive.getFileName() + "\n", StandardCharsets.UTF_8);
         Files.deleteIfExists(sums);
         Files.move(part, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         completed = true;
-        close();
-        Path sumsPart = sums.resolveSibling(sums.getFileName() + ".part");
-        Files.writeString(sumsPart, sha256 + "  " + archive.getFileName() + "\n", StandardCharsets.UTF_8);
         Files.move(sumsPart, sums, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        OciLayout.syncDirectory(archive.getParent());
+        close();
         return sha256;
     }
 
@@ -253,8 +277,14 @@ public final class ArchiveWriter implements Layout {
     }
 
     private void requireOpen() {
-        if (completed || !channel.isOpen()) {
+        if (completed) {
             throw new IllegalStateException(archive + " is complete; an archive is written whole by one run");
+        }
+        if (!channel.isOpen()) {
+            throw new IllegalStateException(archive + ": the run stopped writing it");
+        }
+        if (broken != null) {
+            throw new IllegalStateException(broken + ": the archive cannot be completed");
         }
     }
 
@@ -278,8 +308,12 @@ public final class ArchiveWriter implements Layout {
     @Override
     public synchronized void close() throws IOException {
         if (channel.isOpen()) {
-            lock.release();
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                lock.release();
+                lock.channel().close();
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.imagesyncer.layout;
 
+import dev.imagesyncer.registry.BlobSource;
+import dev.imagesyncer.registry.BlobStream;
 import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.DigestMismatchException;
 import dev.imagesyncer.registry.Manifest;
@@ -52,15 +54,23 @@ public interface Layout extends Closeable {
     }
 
     /**
-     * Writes blob {@code digest} of {@code size} bytes (-1: not known) from {@code bytes}, streamed and checked
-     * against the digest on the way, unless the layout has it. Returns the bytes written (0 when it was there).
+     * Writes blob {@code digest} of {@code size} bytes (-1: not known) from {@code source}, streamed and checked
+     * against the digest on the way, unless the layout has it. The source is opened only when the layout is ready
+     * to take its bytes (an archive takes one blob at a time), and closed. Returns the bytes written (0 when it
+     * was there).
      *
      * @throws DigestMismatchException when the bytes do not match {@code digest} or {@code size}; nothing of them is
      *                                 left in the layout
      * @throws IOException             when the disk fails
      * @throws IllegalStateException   when the layout was opened to read
      */
-    long writeBlob(Digest digest, long size, InputStream bytes) throws IOException;
+    long writeBlob(Digest digest, long size, BlobSource source) throws IOException;
+
+    /** {@code bytes} as a blob source (a manifest, a config). */
+    static BlobSource bytes(byte[] bytes) {
+        return offset -> BlobStream.of(new ByteArrayInputStream(bytes, (int) offset, bytes.length - (int) offset),
+                bytes.length - offset);
+    }
 
     /** The layout's {@code index.json}; an empty index for a layout not made yet. */
     LayoutIndex index() throws IOException;
@@ -77,7 +87,7 @@ public interface Layout extends Closeable {
      * as referrers are). The caller has written everything it references first.
      */
     default void putManifest(Manifest manifest, String refName) throws IOException {
-        writeBlob(manifest.digest(), manifest.bytes().length, new ByteArrayInputStream(manifest.bytes()));
+        writeBlob(manifest.digest(), manifest.bytes().length, bytes(manifest.bytes()));
         updateIndex(index -> index.with(manifest, refName));
     }
 }

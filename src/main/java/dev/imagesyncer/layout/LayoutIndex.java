@@ -104,7 +104,7 @@ public final class LayoutIndex {
 
     /**
      * This index with {@code manifest} as the entry named {@code refName} (replacing an entry of that name), or,
-     * for {@code refName} null, as an untagged entry (added once). An untagged entry keeps the manifest's
+     * for {@code refName} null, as an untagged entry (added once). An untagged referrer keeps the manifest's
      * {@code artifactType}, as a referrers listing does.
      */
     public LayoutIndex with(Manifest manifest, String refName) {
@@ -124,7 +124,7 @@ public final class LayoutIndex {
                     .put("digest", manifest.digest().toString()).put("size", manifest.bytes().length);
             if (refName != null) {
                 entry.putObject("annotations").put(REF_NAME, refName);
-            } else {
+            } else if (manifest.subject().isPresent()) {
                 manifest.artifactType().ifPresent(type -> entry.put("artifactType", type));
             }
         }

@@ -17,7 +17,6 @@ import dev.imagesyncer.registry.Referrer;
 import dev.imagesyncer.registry.Repository;
 import dev.imagesyncer.registry.TransientRegistryException;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -30,15 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One OCI image layout (a directory or an archive, {@link Layout}) as an {@link ImageStore}. A repository
  * {@code team/app} of it is the {@code index.json} entries named {@code team/app:<tag>}; the repository with the
- * empty path is the entries named without one ({@code 1.0}, as skopeo writes them). Manifests pushed by digest are
- * blobs without an entry (an index's children), except referrers (a manifest with a {@code subject}): those are
- * untagged entries, and the store lists them as a referrers API would. No deletes. A layout not made yet holds
+ * empty path is the entries named without one ({@code 1.0}, as skopeo writes them). An index's children are
+ * blobs without an entry; other manifests pushed by digest are untagged entries: referrers (a manifest with a
+ * {@code subject}), which the store lists as a referrers API would, and images copied by digest alone. No
+ * deletes. A layout not made yet holds
  * nothing, and reading a blob or the tags of one says so.
  */
 public final class LayoutStore implements ImageStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Digest NO_SUBJECT = Digest.sha256(new byte[0]);
+    /** What a tag may be (distribution spec): a bare ref name outside it names no tag. */
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private final Layout layout;
     /** The subject of each untagged entry read so far (manifests do not change under their digest). */
     private final Map<Digest, Digest> subjects = new ConcurrentHashMap<>();
@@ -104,22 +106,31 @@ public final class LayoutStore implements ImageStore {
         }
     }
 
+    /**
+     * A tag is the entry named {@code <repository>:<tag>}; a manifest pushed by digest (a referrer, or an image
+     * whose destination names no tag) is an untagged entry, so that {@code index.json} reaches it.
+     */
     @Override
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
+        boolean byDigest = reference.equals(manifest.digest().toString());
         try {
-            if (!reference.startsWith(manifest.digest().algorithm() + ":")) {
-                layout.putManifest(manifest, refName(repository, reference));
-            } else if (manifest.subject().isPresent()) {
-                layout.putManifest(manifest, null); // a referrer: an untagged entry, listed as its subject's
-            } else {
-                // a child of an index: a blob the index reaches
-                layout.writeBlob(manifest.digest(), manifest.bytes().length,
-                        new ByteArrayInputStream(manifest.bytes()));
-            }
+            layout.putManifest(manifest, byDigest ? null : refName(repository, reference));
             return manifest.digest();
         } catch (IOException e) {
             throw new TransientRegistryException(layout.location() + ": writing manifest " + reference + ": "
                     + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
+        }
+    }
+
+    /** A child of an index is a blob the index reaches, without an entry of its own. */
+    @Override
+    public Digest putChildManifest(Repository repository, Manifest manifest) {
+        try {
+            layout.writeBlob(manifest.digest(), manifest.bytes().length, Layout.bytes(manifest.bytes()));
+            return manifest.digest();
+        } catch (IOException e) {
+            throw new TransientRegistryException(layout.location() + ": writing manifest " + manifest.digest()
+                    + ": " + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
         }
     }
 
@@ -162,23 +173,26 @@ public final class LayoutStore implements ImageStore {
         if (layout.hasBlob(blob.digest())) {
             return new BlobPushResult(false, 0);
         }
-        try (BlobStream stream = source.open(0)) {
-            return new BlobPushResult(false, layout.writeBlob(blob.digest(), blob.size(), stream.content()));
+        try {
+            return new BlobPushResult(false, layout.writeBlob(blob.digest(), blob.size(), source));
         } catch (IOException e) {
             throw new TransientRegistryException(layout.location() + ": writing blob " + blob.digest() + ": "
                     + e.getMessage(), 0, ErrorCode.UNKNOWN, null, e);
         }
     }
 
-    /** The tags of {@code repository}; for the empty path, the ref names without a repository. */
+    /**
+     * The tags of {@code repository}; for the empty path, the ref names without a repository that can be tags
+     * ({@code 1.0}, not {@code team/app}).
+     */
     @Override
     public List<String> listTags(Repository repository) {
         requireLayout(repository);
         List<String> tags = new ArrayList<>();
         for (String name : refNames()) {
             int colon = name.lastIndexOf(':');
-            if (repository.path().isEmpty() ? colon < 0 : colon > 0 && name.substring(0, colon)
-                    .equals(repository.path())) {
+            if (repository.path().isEmpty() ? colon < 0 && TAG.matcher(name).matches()
+                    : colon > 0 && name.substring(0, colon).equals(repository.path())) {
                 tags.add(name.substring(colon + 1));
             }
         }

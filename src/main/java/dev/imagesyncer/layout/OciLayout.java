@@ -1,5 +1,7 @@
 package dev.imagesyncer.layout;
 
+import dev.imagesyncer.registry.BlobSource;
+import dev.imagesyncer.registry.BlobStream;
 import dev.imagesyncer.registry.Descriptor;
 import dev.imagesyncer.registry.Digest;
 import dev.imagesyncer.registry.DigestMismatchException;
@@ -146,7 +148,7 @@ public final class OciLayout implements Layout {
      * to its final name (and flushes the directory); the temporary file is removed on any failure.
      */
     @Override
-    public long writeBlob(Digest digest, long size, InputStream bytes) throws IOException {
+    public long writeBlob(Digest digest, long size, BlobSource source) throws IOException {
         Path target = blobPath(digest);
         if (Files.isRegularFile(target)) {
             return 0;
@@ -157,8 +159,9 @@ public final class OciLayout implements Layout {
         MessageDigest hasher = digest.newHasher();
         long written = 0;
         try {
-            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+            try (BlobStream stream = source.open(0); InputStream bytes = stream.content();
+                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[256 * 1024];
                 for (int n; (n = bytes.read(buffer)) > 0; ) {
                     hasher.update(buffer, 0, n);
@@ -271,7 +274,7 @@ public final class OciLayout implements Layout {
      * Flushes a directory's entries to disk, so that a rename survives a power cut (a removable disk pulled out);
      * where the file system cannot (not a POSIX one), the rename stands as the system keeps it.
      */
-    private static void syncDirectory(Path directory) {
+    static void syncDirectory(Path directory) {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

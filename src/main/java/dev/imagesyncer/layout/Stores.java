@@ -87,17 +87,17 @@ public final class Stores implements ImageStore, Closeable {
     }
 
     /**
-     * True when the layout of {@code repository} has an entry named exactly its path, without a repository
+     * True when the layout {@code layout} names has an entry named exactly {@code name}, without a repository
      * ({@code 1.0}, as skopeo names entries): {@code oci:DIR:1.0} then names that entry. False when the layout
      * cannot be read (the copy says why).
      */
-    public static boolean isBareRef(Repository repository) {
-        if (!repository.isLayout()) {
+    public static boolean namesBareRef(Repository layout, String name) {
+        if (!layout.isLayout() || name.contains(":")) {
             return false;
         }
-        try (Layout layout = openToRead(repository)) {
-            return layout.index().refNames().contains(repository.path());
-        } catch (IOException e) {
+        try (Layout opened = openToRead(layout)) {
+            return opened.index().refNames().contains(name);
+        } catch (IOException | RuntimeException e) {
             return false;
         }
     }
@@ -130,27 +130,47 @@ public final class Stores implements ImageStore, Closeable {
     }
 
     /**
-     * Ends each archive this run wrote (see {@link ArchiveWriter#complete}), saying so in one line each.
-     *
-     * @throws IOException when one could not be completed (the others are); its part file is left
+     * Ends each archive this run wrote (see {@link ArchiveWriter#complete}), except those named in
+     * {@code unfinished} (as {@link #archiveOf} names them: some image did not reach them), which stay part files
+     * beside the last complete archive; one line each. Returns the archives that could not be completed, each
+     * with the reason (its part file is left).
      */
-    public void completeArchives() throws IOException {
-        IOException first = null;
+    public Map<String, String> completeArchives(Set<String> unfinished) {
+        Map<String, String> failed = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, Layout> entry : written.entrySet()) {
-            if (entry.getValue() instanceof ArchiveWriter archive) {
-                try {
-                    String sha256 = archive.complete();
-                    LOG.info("{}: {} blobs and manifests, {}; sha256 {} (in {}.sha256)", entry.getKey(),
-                            archive.blobCount(), Sizes.human(archive.size()), sha256, archive.location());
-                } catch (IOException e) {
-                    LOG.error("{}: the archive could not be completed: {}; {} is left incomplete", entry.getKey(),
-                            e.getMessage(), archive.part());
-                    first = first == null ? e : first;
-                }
+            if (!(entry.getValue() instanceof ArchiveWriter archive)) {
+                continue;
+            }
+            if (unfinished.contains(entry.getKey())) {
+                LOG.warn("{}: not every image reached it (see the failed ones): the archive is not completed and "
+                        + "{} is left as it was; {} holds the others", entry.getKey(), archive.location(),
+                        archive.part());
+                continue;
+            }
+            try {
+                String sha256 = archive.complete();
+                LOG.info("{}: {} blobs and manifests, {}; sha256 {} (in {}.sha256)", entry.getKey(),
+                        archive.blobCount(), Sizes.human(archive.size()), sha256, archive.location());
+            } catch (IOException | RuntimeException e) {
+                String reason = "the archive " + archive.location() + " could not be completed (" + e.getMessage()
+                        + "); " + archive.part() + " is left";
+                LOG.error("{}: {}", entry.getKey(), reason);
+                failed.put(entry.getKey(), reason);
             }
         }
-        if (first != null) {
-            throw first;
+        return failed;
+    }
+
+    /**
+     * The archive an image reference (as reports write it) lies in, as {@link #completeArchives} names archives
+     * ({@code oci-archive:<absolute path>}); null for a registry or directory, or text that is not a reference.
+     */
+    public static String archiveOf(String image) {
+        try {
+            Repository repository = ImageReference.parse(image).repository();
+            return repository.isArchive() ? key(repository) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -177,6 +197,11 @@ public final class Stores implements ImageStore, Closeable {
     @Override
     public Digest putManifest(Repository repository, String reference, Manifest manifest) {
         return forWriting(repository).putManifest(repository, reference, manifest);
+    }
+
+    @Override
+    public Digest putChildManifest(Repository repository, Manifest manifest) {
+        return forWriting(repository).putChildManifest(repository, manifest);
     }
 
     @Override
@@ -228,8 +253,8 @@ public final class Stores implements ImageStore, Closeable {
         for (Layout layout : written.values()) {
             try {
                 if (layout instanceof ArchiveWriter archive && !archive.isComplete()) {
-                    LOG.warn("{}: the run ended before the archive was complete: {} is left; the next run writes "
-                            + "it anew", archive.location(), archive.part());
+                    LOG.warn("{}: the archive is not complete: {} is left; the next run writes it anew",
+                            archive.location(), archive.part());
                 }
                 layout.close();
             } catch (IOException e) {

@@ -167,6 +167,9 @@ public final class ActiveRuns {
         try {
             Object images = exchange.getMessage().getBody();
             SyncConfig config = isEmpty(images) ? loadConfig(settings) : configWithImages(images);
+            if (cluster != null) {
+                config.refuseLayouts(); // the images file may have changed since the start, or come with the call
+            }
             RunContext run = newRun(RUN_ID.format(clock.instant()), config);
             if (cluster != null && !claimInCluster(run)) {
                 try {
@@ -525,11 +528,7 @@ public final class ActiveRuns {
     }
 
     private SyncConfig configWithImages(Object images) {
-        SyncConfig config = withImages(settings.inputs(), images, "the images sent to direct:sync");
-        if (cluster != null) {
-            config.refuseLayouts();
-        }
-        return config;
+        return withImages(settings.inputs(), images, "the images sent to direct:sync");
     }
 
     /** The auth file of {@code inputs} and {@code images} (a map, or its JSON or YAML text) from {@code source}. */
@@ -590,11 +589,7 @@ public final class ActiveRuns {
             throw new IllegalStateException("sync run " + runId + " was abandoned before it finished");
         }
         try (run) {
-            try {
-                run.completeArchives();
-            } catch (IOException e) {
-                // said in one line per archive; the images' outcomes stand, the archive is its part file
-            }
+            run.completeArchives();
             RunSummary summary = report(run);
             closeInCluster(runId, summary.status());
             return summary;

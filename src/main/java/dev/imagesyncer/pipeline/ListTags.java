@@ -45,7 +45,8 @@ public final class ListTags extends RunStep<SyncRule> {
         // a mirror inside the namespace it mirrors (REG/** -> REG/mirror) is not copied into itself again
         List<String> repositories = under.stream().filter(path -> rule.destinations().stream().noneMatch(prefix ->
                 prefix.repository().registry().equals(namespace.registry())
-                        && (path + "/").startsWith(prefix.repository().path() + "/"))).toList();
+                        && (prefix.repository().path().isEmpty()
+                        || (path + "/").startsWith(prefix.repository().path() + "/")))).toList();
         if (repositories.size() < under.size()) {
             LOG.info("{}: rule {} (\"{}\"): {} repositories under its own destination left out", rule.file(), number,
                     rule.source(), under.size() - repositories.size());

@@ -175,6 +175,7 @@ public final class PruneDestinations extends RunStep<List> {
         Namespace namespace = rule.namespace();
         return rule.destinations().stream().anyMatch(destination -> destination.repository().equals(repository)
                 || namespace != null && destination.repository().registry().equals(repository.registry())
-                && repository.path().startsWith(destination.repository().path() + "/"));
+                && (destination.repository().path().isEmpty()
+                || repository.path().startsWith(destination.repository().path() + "/")));
     }
 }

@@ -1,5 +1,13 @@
 package dev.imagesyncer.pipeline;
 
+import java.util.Set;
+
+import java.util.List;
+
+import java.util.HashSet;
+
+import dev.imagesyncer.report.ImageOutcome;
+
 import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
@@ -77,12 +85,22 @@ public final class RunContext implements Closeable {
     }
 
     /**
-     * Ends the archives ({@code oci-archive:}) the run wrote: each is renamed to its final name with its checksum.
-     *
-     * @throws IOException when one could not be (its part file is left, and said)
+     * Ends the archives ({@code oci-archive:}) the run wrote: each whose copies all arrived is renamed to its final
+     * name with its checksum; one that some image did not reach ({@code failed}, {@code stopped},
+     * {@code not-started}) stays a part file, and the last complete archive stays as it was. When an archive cannot
+     * be completed (a full disk), the copies into it count as {@code failed}. Each case is said in one line.
      */
-    public void completeArchives() throws IOException {
-        stores.completeArchives();
+    public void completeArchives() {
+        Set<String> unfinished = new HashSet<>();
+        for (ImageOutcome outcome : tally.outcomes()) {
+            String archive = Stores.archiveOf(outcome.destination());
+            if (archive != null && List.of(ImageOutcome.FAILED, ImageOutcome.STOPPED, ImageOutcome.NOT_STARTED)
+                    .contains(outcome.result())) {
+                unfinished.add(archive);
+            }
+        }
+        stores.completeArchives(unfinished).forEach((archive, reason) -> tally.undelivered(
+                destination -> archive.equals(Stores.archiveOf(destination)), reason));
     }
 
     @Override

@@ -28,8 +28,20 @@ public interface ImageStore {
      */
     Manifest getManifest(ImageReference image);
 
-    /** Stores {@code manifest} under {@code reference} (a tag or its digest); returns its digest. */
+    /**
+     * Stores {@code manifest} under {@code reference} (a tag or its digest), as the image a copy names (or a
+     * referrer); returns its digest.
+     */
     Digest putManifest(Repository repository, String reference, Manifest manifest);
+
+    /**
+     * Stores {@code manifest}, a child of an index about to be pushed, by its digest; returns its digest. A
+     * registry stores it as any manifest pushed by digest; a layout keeps it as a blob that the index reaches,
+     * without an {@code index.json} entry of its own.
+     */
+    default Digest putChildManifest(Repository repository, Manifest manifest) {
+        return putManifest(repository, manifest.digest().toString(), manifest);
+    }
 
     /** True when the repository holds blob {@code digest}. */
     boolean blobExists(Repository repository, Digest digest);

@@ -140,6 +140,25 @@ public final class RunTally {
     }
 
     /**
+     * The copies into a destination that could not be made whole after them ({@code destination} true: an archive
+     * that could not be written to its final name): each {@code synced} or {@code unchanged} outcome of one becomes
+     * {@code failed} with {@code reason}. Returns how many changed.
+     */
+    public synchronized int undelivered(java.util.function.Predicate<String> destination, String reason) {
+        int changed = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            ImageOutcome outcome = outcomes.get(i);
+            if (destination.test(outcome.destination()) && (outcome.result().equals(ImageOutcome.SYNCED)
+                    || outcome.result().equals(ImageOutcome.UNCHANGED))) {
+                outcomes.set(i, new ImageOutcome(outcome.source(), outcome.destination(), ImageOutcome.FAILED, "",
+                        outcome.bytes(), outcome.seconds(), outcome.attempts(), reason));
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /**
      * Closes every planned pair that has no outcome: {@code not-started} when the run was interrupted, else
      * {@code filtered} (a route step ended its exchange). Returns the outcomes it added.
      */

@@ -79,6 +79,70 @@ class ArchiveMirrorIT extends TwoRegistries {
     }
 
     @Test
+    void a_run_killed_while_it_writes_an_archive_leaves_the_last_archive_as_it_was_and_the_next_run_completes()
+            throws Exception {
+        TestImage small = TestImages.ociManifest(1, 1024);
+        TestImage big = TestImages.ociManifest(4, 24 << 20);
+        RegistrySeeder seeder = RegistrySeeder.of(source);
+        seeder.push("lab/small", "v1", small);
+        seeder.push("lab/big", "v1", big);
+        Path archive = work.resolve("carried.tar");
+        Files.writeString(work.resolve("small.yaml"), source.host() + "/lab/small:v1: oci-archive:" + archive
+                + ":lab/small\n");
+        Files.writeString(work.resolve("big.yaml"), source.host() + "/lab/big:v1: oci-archive:" + archive
+                + ":lab/big\n");
+        JarRun.writeInsecureAuth(work, source, target);
+        JarRun last = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "small.yaml");
+        assertThat(last.exitCode()).as(last.toString()).isZero();
+        byte[] lastArchive = Files.readAllBytes(archive);
+
+        JarRun.Running killed = JarRun.start(work, Map.of(), "--auth", "auth.yaml", "--images", "big.yaml",
+                "--proc", "1");
+        Path part = work.resolve("carried.tar.part");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        // killed in the middle of the second of four 24 MiB layers
+        while ((!Files.exists(part) || Files.size(part) < (36L << 20)) && killed.process().isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        killed.kill();
+        killed.finish();
+
+        assertThat(Files.readAllBytes(archive)).as("the last complete archive, untouched").isEqualTo(lastArchive);
+        assertThat(Files.readString(work.resolve("carried.tar.sha256"))).startsWith(
+                Digests.sha256(lastArchive).substring("sha256:".length()));
+        assertThat(part).exists();
+        JarRun rerun = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "big.yaml");
+        assertThat(rerun.exitCode()).as(rerun.toString()).isZero();
+        assertThat(part).doesNotExist();
+        try (ArchiveReader reader = ArchiveReader.open(archive)) {
+            assertThat(reader.index().refNames()).containsExactly("lab/big:v1");
+            assertThat(reader.readBlob(reader.index().find("lab/big:v1").orElseThrow().digest()))
+                    .isEqualTo(big.manifest());
+        }
+        assertThat(Skopeo.run(List.of("inspect", "--raw", "oci-archive:" + archive + ":lab/big:v1")))
+                .isEqualTo(big.manifest());
+    }
+
+    @Test
+    void an_archive_that_an_image_did_not_reach_is_not_completed_and_the_last_one_stays() throws Exception {
+        RegistrySeeder.of(source).push("lab/small", "v1", TestImages.ociManifest(1, 1024));
+        Path archive = work.resolve("carried.tar");
+        Files.writeString(archive, "the last complete archive");
+        Files.writeString(work.resolve("images.yaml"), source.host() + "/lab/small:v1: oci-archive:" + archive
+                + ":lab/small\n" + source.host() + "/lab/absent:v1: oci-archive:" + archive + ":lab/absent\n");
+        JarRun.writeInsecureAuth(work, source, target);
+
+        JarRun run = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "images.yaml");
+
+        assertThat(run.exitCode()).as(run.toString()).isNotZero();
+        assertThat(run.summary()).startsWith("Sync finished (partial): 1 image synced, 0 unchanged, 1 failed");
+        assertThat(run.stderr()).contains("oci-archive:" + archive + ": not every image reached it");
+        assertThat(Files.readString(archive)).isEqualTo("the last complete archive");
+        assertThat(work.resolve("carried.tar.part")).exists();
+    }
+
+    @Test
     void an_archive_and_a_layout_skopeo_wrote_are_pushed_by_their_bare_refs_and_a_whole_layout_rule_over_them_is_one_error()
             throws Exception {
         TestImage image = TestImages.ociManifest(2, 4096);

@@ -445,9 +445,11 @@ class ImagesConfigTest {
             byte[] manifest = "{\"schemaVersion\":2,\"layers\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             written.putManifest(dev.imagesyncer.registry.Manifest.of(manifest,
                     dev.imagesyncer.registry.MediaTypes.OCI_MANIFEST), "1.0");
+            written.putManifest(dev.imagesyncer.registry.Manifest.of(manifest,
+                    dev.imagesyncer.registry.MediaTypes.OCI_MANIFEST), "V2");
         }
         Path file = write(dir, "images.yaml", "oci:" + layout + ":1.0: registry.lab/app\n"
-                + "oci:" + layout + ":app: registry.lab/app2\n");
+                + "oci:" + layout + ":app: registry.lab/app2\n" + "oci:" + layout + ":V2: registry.lab/app3\n");
 
         List<SyncRule> rules = ImagesConfig.load(file, Map.of(), NO_DEFAULTS).rules();
 
@@ -456,6 +458,22 @@ class ImagesConfigTest {
         assertThat(rules.get(0).pairs(List.of()).get(0).source().toString()).isEqualTo("oci:" + layout + "::1.0");
         assertThat(rules.get(0).destinationNames()).containsExactly("registry.lab/app");
         assertThat(rules.get(1).repository().path()).as("no entry app: the repository app").isEqualTo("app");
+        assertThat(rules.get(2).selection()).as("a tag no repository could be named")
+                .isEqualTo(Selection.tags(List.of("V2")));
+        Path noDefault = write(dir, "default.yaml", "oci:" + layout + ":1.0: \"\"\n");
+        assertThatThrownBy(() -> ImagesConfig.load(noDefault, Map.of(), new DefaultDestination("r.lab", "ns")))
+                .hasMessageContaining("an image of an OCI layout needs its destination written out");
+    }
+
+    @Test
+    void an_archive_that_a_run_both_reads_and_writes_is_refused_naming_the_rule() {
+        Path file = write(dir, "images.yaml", """
+                oci-archive:/media/usb/in.tar: registry.lab/restored
+                registry.lab/team/app: oci-archive:/media/usb/./in.tar:team/app
+                """);
+
+        assertThatThrownBy(() -> ImagesConfig.load(file, Map.of(), NO_DEFAULTS))
+                .hasMessageContaining("registry.lab/team/app").hasMessageContaining("also a source of the run");
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.imagesyncer.registry.MediaTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,16 +43,20 @@ class ArchiveTest {
         Digest promised = Digest.sha256(bytes("what was promised"));
 
         try (ArchiveWriter writer = ArchiveWriter.create(file)) {
-            assertThat(writer.writeBlob(Digest.sha256(config), config.length, new ByteArrayInputStream(config)))
+            long empty = writer.size();
+            assertThatThrownBy(() -> writer.writeBlob(promised, 9, Layout.bytes(bytes("what came"))))
+                    .isInstanceOf(DigestMismatchException.class);
+            assertThat(writer.size()).as("the first blob's directory entries cut off with it").isEqualTo(empty);
+            assertThat(writer.writeBlob(Digest.sha256(config), config.length, Layout.bytes(config)))
                     .isEqualTo(2);
             long before = writer.size();
-            assertThatThrownBy(() -> writer.writeBlob(promised, 9, new ByteArrayInputStream(bytes("what came"))))
+            assertThatThrownBy(() -> writer.writeBlob(promised, 9, Layout.bytes(bytes("what came"))))
                     .isInstanceOf(DigestMismatchException.class);
             assertThatThrownBy(() -> writer.writeBlob(Digest.sha256(layer), layer.length + 1,
-                    new ByteArrayInputStream(layer))).as("fewer bytes than the descriptor says")
+                    Layout.bytes(layer))).as("fewer bytes than the descriptor says")
                     .isInstanceOf(DigestMismatchException.class);
             assertThat(writer.size()).as("cut back to where the failed blobs started").isEqualTo(before);
-            writer.writeBlob(Digest.sha256(layer), layer.length, new ByteArrayInputStream(layer));
+            writer.writeBlob(Digest.sha256(layer), layer.length, Layout.bytes(layer));
             writer.putManifest(manifest, "team/app:1.0");
             assertThat(writer.readBlob(manifest.digest())).as("read back while written").isEqualTo(manifest.bytes());
             assertThat(file).doesNotExist();
@@ -84,8 +87,9 @@ class ArchiveTest {
         Path file = dir.resolve("mirror.tar");
         Files.writeString(file, "the archive of the last complete run");
         try (ArchiveWriter writer = ArchiveWriter.create(file)) {
-            writer.writeBlob(Digest.sha256(bytes("{}")), 2, new ByteArrayInputStream(bytes("{}")));
+            writer.writeBlob(Digest.sha256(bytes("{}")), 2, Layout.bytes(bytes("{}")));
             assertThatThrownBy(() -> ArchiveWriter.create(file)).hasMessageContaining("another run is writing");
+            assertThat(dir.resolve("mirror.tar.part")).as("the second writer did not empty it").isNotEmptyFile();
         }
         assertThat(Files.readString(file)).isEqualTo("the archive of the last complete run");
         assertThat(dir.resolve("mirror.tar.part")).exists();

@@ -7,7 +7,6 @@ import dev.imagesyncer.testing.Skopeo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +36,8 @@ class LayoutSkopeoIT {
                 + layer.length + "}]}").getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_MANIFEST);
         Path ours = dir.resolve("ours");
         try (OciLayout layout = OciLayout.write(ours)) {
-            layout.writeBlob(configDigest, -1, new ByteArrayInputStream(config));
-            layout.writeBlob(layerDigest, -1, new ByteArrayInputStream(layer));
+            layout.writeBlob(configDigest, -1, Layout.bytes(config));
+            layout.writeBlob(layerDigest, -1, Layout.bytes(layer));
             layout.putManifest(manifest, "team/app:1.0");
         }
         Path theirs = dir.resolve("theirs");

@@ -50,6 +50,16 @@ class LayoutStoreTest {
             assertThat(store.getManifest(new ImageReference(app, null, manifest.digest())).bytes())
                     .isEqualTo(manifest.bytes());
             assertThat(store.findManifest(new ImageReference(app, "2.0", null))).isEmpty();
+            assertThat(layout.index().untagged()).as("pushed by digest alone: reachable from index.json")
+                    .extracting(Descriptor::digest).containsExactly(manifest.digest());
+            Manifest child = Manifest.of(("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+                    + "\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\""
+                    + layerDigest + "\",\"size\":5},\"layers\":[],\"annotations\":{\"child\":\"1\"}}")
+                    .getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_MANIFEST);
+            store.putChildManifest(app, child);
+            assertThat(layout.entries()).as("a child of an index is reached through the index")
+                    .extracting(Descriptor::digest).doesNotContain(child.digest());
+            assertThat(store.findManifest(new ImageReference(app, null, child.digest()))).isPresent();
             assertThat(layout.validate()).isEmpty();
         }
     }

@@ -7,7 +7,6 @@ import dev.imagesyncer.registry.MediaTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +39,11 @@ class OciLayoutTest {
         Digest layer = Digest.sha256(bytes("layer"));
         Manifest manifest = image(config, layer);
         try (OciLayout layout = OciLayout.write(root)) {
-            assertThat(layout.writeBlob(config, -1, new ByteArrayInputStream(bytes("{}")))).isEqualTo(2);
-            layout.writeBlob(layer, -1, new ByteArrayInputStream(bytes("layer")));
+            assertThat(layout.writeBlob(config, -1, Layout.bytes(bytes("{}")))).isEqualTo(2);
+            layout.writeBlob(layer, -1, Layout.bytes(bytes("layer")));
             layout.putManifest(manifest, "team/app:1.0");
             layout.putManifest(manifest, "team/app:1.0"); // a second run: one entry still
-            assertThat(layout.writeBlob(layer, -1, new ByteArrayInputStream(bytes("layer")))).isZero();
+            assertThat(layout.writeBlob(layer, -1, Layout.bytes(bytes("layer")))).isZero();
         }
 
         try (OciLayout layout = OciLayout.read(root)) {
@@ -64,7 +63,7 @@ class OciLayoutTest {
         Path root = dir.resolve("mirror");
         Digest claimed = Digest.sha256(bytes("what was promised"));
         try (OciLayout layout = OciLayout.write(root)) {
-            assertThatThrownBy(() -> layout.writeBlob(claimed, -1, new ByteArrayInputStream(bytes("what came"))))
+            assertThatThrownBy(() -> layout.writeBlob(claimed, -1, Layout.bytes(bytes("what came"))))
                     .isInstanceOf(DigestMismatchException.class).hasMessageContaining(claimed.toString());
             assertThat(layout.hasBlob(claimed)).isFalse();
         }
@@ -88,7 +87,7 @@ class OciLayoutTest {
         Digest config = Digest.sha256(bytes("{}"));
         Digest layer = Digest.sha256(bytes("layer"));
         try (OciLayout layout = OciLayout.write(root)) {
-            layout.writeBlob(config, -1, new ByteArrayInputStream(bytes("{}")));
+            layout.writeBlob(config, -1, Layout.bytes(bytes("{}")));
             layout.putManifest(image(config, layer), "app:1");
             Files.writeString(layout.blobPath(config), "{ }");
             Files.writeString(root.resolve("blobs/sha256/.partial-left-by-a-kill"), "half");

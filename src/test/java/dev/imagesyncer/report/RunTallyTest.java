@@ -44,6 +44,26 @@ class RunTallyTest {
     }
 
     @Test
+    void copies_into_an_archive_that_could_not_be_completed_become_failed_and_the_others_stand() {
+        RunTally tally = new RunTally(Clock.systemUTC());
+        String archived = "oci-archive:/media/m.tar:lab/app:v1";
+        tally.planned(List.of(SOURCE), List.of(List.of(archived, "dst.test/a:v1")));
+        tally.copied(SOURCE, archived, synced(archived), 0.1, 1);
+        tally.copied(SOURCE, "dst.test/a:v1", synced("dst.test/a:v1"), 0.1, 1);
+
+        int changed = tally.undelivered(archived::equals, "the archive could not be completed (disk full)");
+        RunSummary summary = tally.summary("run");
+
+        assertThat(changed).isEqualTo(1);
+        assertThat(summary.status()).isEqualTo(RunSummary.PARTIAL);
+        assertThat(summary.outcomes()).filteredOn(o -> o.destination().equals(archived)).singleElement()
+                .satisfies(o -> {
+                    assertThat(o.result()).isEqualTo(ImageOutcome.FAILED);
+                    assertThat(o.detail()).contains("disk full");
+                });
+    }
+
+    @Test
     void a_job_of_the_cluster_delivered_twice_is_counted_once_whichever_outcome_comes_first() {
         RunTally tally = new RunTally(Clock.systemUTC());
         tally.planned(List.of(SOURCE), List.of(List.of("dst.test/a:v1", "dst.test/b:v1")));

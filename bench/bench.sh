@@ -4,7 +4,8 @@
 # It starts local registries (Debian's docker-registry), seeds a reproducible image set (bench/seed.sh; sizes
 # from BENCH_* variables), then times cold (empty target) and warm (nothing changed) syncs of both tools, on
 # plain loopback and through a WAN-like front that adds BENCH_DELAY_MS to every request (bench/DelayProxy.java),
-# with wall time and peak RSS from /usr/bin/time -v. It also measures the raw ceiling: curl GET of every layer
+# with wall time, the client's CPU (user + sys) and peak RSS from /usr/bin/time -v, for `java -jar` and for
+# bin/camel-image-syncer (the launcher, trained first on a real sync of the set), and an empty run of each. It also measures the raw ceiling: curl GET of every layer
 # from the source and a monolithic PUT into a target, in one stream and in BENCH_PROC parallel streams.
 # Results: a table on stdout and in $BENCH_DIR/results.md.
 set -euo pipefail
@@ -60,10 +61,9 @@ start_proxy() {
   for _ in $(seq 100); do grep -q delaying "$run/proxy-$1.log" 2>/dev/null && return; sleep 0.1; done
 }
 
-# the launcher's class-data-sharing archive is made once, outside the measured runs
+rm -rf "$dir/cache"
 mkdir -p "$dir/cache"
 echo '{}' > "$run/empty.yaml"
-XDG_CACHE_HOME="$dir/cache" "$root/bin/camel-image-syncer" --images "$run/empty.yaml" > /dev/null
 
 source_port=$(free_port)
 start_registry source "$source_port"
@@ -81,7 +81,8 @@ registries_cpu() {
   echo "$ticks / $(getconf CLK_TCK)" | bc -l
 }
 
-# timed NAME COMMAND...: runs under /usr/bin/time -v, records "seconds rss_mib registries_cpu_seconds"
+# timed NAME COMMAND...: runs under /usr/bin/time -v, records "seconds rss_mib registries_cpu_seconds
+# client_cpu_seconds" (the client's user + sys)
 timed() {
   local name=$1 cpu_before
   shift
@@ -89,12 +90,13 @@ timed() {
   if ! /usr/bin/time -v -o "$run/$name.time" "$@" > "$run/$name.out" 2>&1; then
     echo "!! $name failed:"; tail -20 "$run/$name.out"; exit 1
   fi
-  local wall rss cpu
+  local wall rss cpu client
   wall=$(grep "Elapsed (wall clock)" "$run/$name.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep "Maximum resident set size" "$run/$name.time" | awk '{print int($NF/1024)}')
   cpu=$(echo "$(registries_cpu) - $cpu_before" | bc -l)
-  echo "$wall $rss $cpu" > "$run/$name.result"
-  printf '   %-28s %7.2f s  %5d MiB RSS  registries %6.2f s CPU\n' "$name" "$wall" "$rss" "$cpu"
+  client=$(awk -F': ' '/User time|System time/ {sum += $2} END {print sum}' "$run/$name.time")
+  echo "$wall $rss $cpu $client" > "$run/$name.result"
+  printf '   %-28s %7.2f s  %6.2f s CPU  %5d MiB RSS  registries %6.2f s CPU\n' "$name" "$wall" "$client" "$rss" "$cpu"
 }
 
 ours() { # ours SOURCE TARGET NAME
@@ -105,7 +107,7 @@ ours() { # ours SOURCE TARGET NAME
   timed "$name" java -jar "$jar" --auth "$run/auth.yaml" --images "$run/images.yaml" --proc "$proc"
 }
 
-fast() { # fast SOURCE TARGET NAME: the same, started through bin/camel-image-syncer (AppCDS archive)
+fast() { # fast SOURCE TARGET NAME: the same, started through bin/camel-image-syncer (AOT cache or AppCDS)
   local src=$1 dst=$2 name=$3
   printf '%s: {insecure: true}\n%s: {insecure: true}\n' "$src" "$dst" > "$run/auth.yaml"
   : > "$run/images.yaml"
@@ -124,6 +126,19 @@ peer() { # peer SOURCE TARGET NAME
 
 forget_skopeo_cache() { rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb \
   "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true; }
+
+echo "== the launcher's first run, a real sync of the set, trains its cache (not measured)"
+target_port=$(free_port)
+start_registry train "$target_port"
+fast "127.0.0.1:$source_port" "127.0.0.1:$target_port" launcher-training
+stop_registry train
+rm -rf "$run/train"
+
+echo "== empty runs (an empty images file: JVM start to exit), 5 of each"
+for i in 1 2 3 4 5; do
+  timed "empty-ours-$i" java -jar "$jar" --images "$run/empty.yaml"
+  timed "empty-fast-$i" env XDG_CACHE_HOME="$dir/cache" "$root/bin/camel-image-syncer" --images "$run/empty.yaml"
+done
 
 for mode in $modes; do
   src="127.0.0.1:$source_port"
@@ -184,31 +199,48 @@ for mib in 100 1024; do
   echo "127.0.0.1:$source_port/lab/single-$mib:v1: 127.0.0.1:$target_port/memory/single" > "$run/images.yaml"
   timed "memory-$mib-mib" java -jar "$jar" --auth "$run/auth.yaml" --images "$run/images.yaml"
   stop_registry "memory-$mib"
+  start_registry "memory-$mib" "$target_port"
+  timed "memory-fast-$mib-mib" env XDG_CACHE_HOME="$dir/cache" "$root/bin/camel-image-syncer" \
+    --auth "$run/auth.yaml" --images "$run/images.yaml"
+  stop_registry "memory-$mib"
 done
 
-median() { # median NAME-PREFIX [FIELD]: the median over rounds of the wall time (field 1) or registries' CPU (3)
+median() { # median NAME-PREFIX [FIELD]: the median over rounds of the wall time (field 1), registries' CPU (3), client CPU (4)
   { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f"${2:-1}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
+# the JDK the launcher chose, as it says (its cache file is named after it)
+java_of_launcher() { ls "$dir/cache/camel-image-syncer" | sed -n 's/.*-jdk\(.*\)\.\(aot\|jsa\)$/JDK \1 (\2)/p' | head -1; }
 max_rss() { { cat "$run/$1"-*.result 2>/dev/null || true; } | cut -d' ' -f2 | sort -n | tail -1; }
 
 {
   echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d): $(wc -l < "$dir/seed/pushes.txt") tags in $(echo "$repos" | wc -l) repositories, $((layer_bytes >> 20)) MiB of blobs; --proc $proc; WAN front adds $delay ms per request; median of $rounds round(s)."
   echo
-  echo "| run | java -jar | bin/ launcher (AppCDS) | skopeo sync | ratio java -jar | ratio launcher | RSS ours / skopeo |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "Launcher on $(java_of_launcher)."
+  echo
+  echo "| run | java -jar | launcher | skopeo sync | ratio java -jar | ratio launcher | client CPU jar / launcher / skopeo | CPU ratio launcher | RSS jar / launcher / skopeo |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for mode in $modes; do
     for phase in cold warm; do
       o=$(median "$mode-ours-$phase"); f=$(median "$mode-fast-$phase"); p=$(median "$mode-peer-$phase")
-      printf '| %s %s | %.2f s | %.2f s | %.2f s | %.2f | %.2f | %s / %s MiB |\n' "$mode" "$phase" "$o" "$f" "$p" \
-        "$(echo "$o / $p" | bc -l)" "$(echo "$f / $p" | bc -l)" "$(max_rss "$mode-ours-$phase")" "$(max_rss "$mode-peer-$phase")"
+      oc=$(median "$mode-ours-$phase" 4); fc=$(median "$mode-fast-$phase" 4); pc=$(median "$mode-peer-$phase" 4)
+      printf '| %s %s | %.2f s | %.2f s | %.2f s | %.2f | %.2f | %.2f / %.2f / %.2f s | %.2f | %s / %s / %s MiB |\n' \
+        "$mode" "$phase" "$o" "$f" "$p" "$(echo "$o / $p" | bc -l)" "$(echo "$f / $p" | bc -l)" "$oc" "$fc" "$pc" \
+        "$(echo "$fc / $pc" | bc -l)" "$(max_rss "$mode-ours-$phase")" "$(max_rss "$mode-fast-$phase")" \
+        "$(max_rss "$mode-peer-$phase")"
     done
   done
+  printf '| empty run | %.2f s | %.2f s | | | | %.2f / %.2f s | | %s / %s MiB |\n' "$(median empty-ours)" \
+    "$(median empty-fast)" "$(median empty-ours 4)" "$(median empty-fast 4)" "$(max_rss empty-ours)" \
+    "$(max_rss empty-fast)"
   one=$(cut -d' ' -f1 "$run/ceiling-1-stream.result"); many=$(cut -d' ' -f1 "$run/ceiling-$proc-streams.result")
   cold=$(median "loopback-ours-cold")
   printf '\nCeiling (curl GET -> PUT of every blob, loopback): 1 stream %.1f MiB/s, %s streams %.1f MiB/s.\n' \
     "$(echo "$layer_bytes / 1048576 / $one" | bc -l)" "$proc" "$(echo "$layer_bytes / 1048576 / $many" | bc -l)"
   small=$(cut -d' ' -f2 "$run/memory-100-mib.result"); large=$(cut -d' ' -f2 "$run/memory-1024-mib.result")
-  printf 'Peak RSS copying one layer: 100 MiB -> %s MiB, 1 GiB -> %s MiB (%+.0f%%).\n' "$small" "$large" \
+  printf 'Peak RSS copying one layer, java -jar: 100 MiB -> %s MiB, 1 GiB -> %s MiB (%+.0f%%).\n' "$small" "$large" \
+    "$(echo "100 * ($large - $small) / $small" | bc -l)"
+  small=$(cut -d' ' -f2 "$run/memory-fast-100-mib.result"); large=$(cut -d' ' -f2 "$run/memory-fast-1024-mib.result")
+  printf 'Peak RSS copying one layer, launcher: 100 MiB -> %s MiB, 1 GiB -> %s MiB (%+.0f%%).\n' "$small" "$large" \
     "$(echo "100 * ($large - $small) / $small" | bc -l)"
   if [ -n "$cold" ]; then
     reg=$(median loopback-ours-cold 3); peer_cold=$(median "loopback-peer-cold")

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,26 +65,50 @@ class PackagedJarIT {
     }
 
     @Test
-    void the_launcher_records_a_class_data_archive_on_a_first_sync_then_starts_from_it() throws Exception {
+    void the_launcher_trains_a_cache_for_the_newest_jdk_on_a_first_sync_then_starts_from_it() throws Exception {
         Path cache = elsewhere.resolve("cache");
-        Path launcher = Path.of("bin/camel-image-syncer").toAbsolutePath();
-
         Files.writeString(elsewhere.resolve("empty.yaml"), "{}");
-        String first = run(launcher, cache, "--images", elsewhere.resolve("empty.yaml").toString());
-        try (var archives = Files.list(cache.resolve("camel-image-syncer"))) {
-            assertThat(archives.map(p -> p.getFileName().toString()).toList())
-                    .singleElement().asString().startsWith("camel-image-syncer-").endsWith(".jsa");
-        }
-        String second = run(launcher, cache, "--images", elsewhere.resolve("empty.yaml").toString());
+
+        String first = run(cache, Map.of(), "--images", elsewhere.resolve("empty.yaml").toString());
+        List<String> made = cacheFiles(cache);
+        String second = run(cache, Map.of(), "--images", elsewhere.resolve("empty.yaml").toString());
 
         assertThat(first).contains("Sync finished (succeeded): 0 images synced");
+        assertThat(made).as("an AOT cache on JDK 24 and later, else a class-data archive").singleElement()
+                .asString().startsWith("camel-image-syncer-").containsPattern("-jdk[0-9][^/]*\\.(aot|jsa)$");
         assertThat(second).contains("Sync finished (succeeded): 0 images synced").doesNotContain("warning");
+        assertThat(cacheFiles(cache)).isEqualTo(made);
     }
 
-    private static String run(Path launcher, Path cache, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
+    @Test
+    void the_launcher_on_a_jdk_before_24_keeps_a_class_data_archive() throws Exception {
+        Path jdk17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jdk17), "no JDK 17 at " + jdk17);
+        Path cache = elsewhere.resolve("cache17");
+        Files.writeString(elsewhere.resolve("empty.yaml"), "{}");
+        Map<String, String> java17 = Map.of("CAMEL_IMAGE_SYNCER_JAVA", jdk17.toString());
+
+        String first = run(cache, java17, "--images", elsewhere.resolve("empty.yaml").toString());
+        String second = run(cache, java17, "--images", elsewhere.resolve("empty.yaml").toString());
+
+        assertThat(first).contains("Sync finished (succeeded)");
+        assertThat(second).contains("Sync finished (succeeded)").doesNotContain("warning");
+        assertThat(cacheFiles(cache)).singleElement().asString().contains("-jdk17").endsWith(".jsa");
+    }
+
+    private static List<String> cacheFiles(Path cache) throws java.io.IOException {
+        try (var files = Files.list(cache.resolve("camel-image-syncer"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Runs {@code bin/camel-image-syncer} with its cache in {@code cache}; returns what it printed. */
+    private static String run(Path cache, Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of("bin/camel-image-syncer")
+                .toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         builder.environment().put("XDG_CACHE_HOME", cache.toString());
         builder.environment().put("CAMEL_IMAGE_SYNCER_JAR",
                 Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath().toString());

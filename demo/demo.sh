@@ -95,8 +95,10 @@ cat > images.json <<JSON
 }
 JSON
 echo "== images.json:"; cat images.json
-echo "== java -jar camel-image-syncer.jar --auth=./auth.json --images=./images.json --namespace=dev-container --registry=$target_registry --retries=3 --log=./log"
-java -jar "$root/target/camel-image-syncer.jar" --auth=./auth.json --images=./images.json \
+# bin/camel-image-syncer is `java -jar target/camel-image-syncer.jar` on the newest JDK here, with a start-up
+# cache its first run trains (under ~/.cache/camel-image-syncer): the second run below starts from it
+echo "== bin/camel-image-syncer --auth=./auth.json --images=./images.json --namespace=dev-container --registry=$target_registry --retries=3 --log=./log"
+"$root/bin/camel-image-syncer" --auth=./auth.json --images=./images.json \
   --namespace=dev-container --registry="$target_registry" --retries=3 --log=./log
 
 echo "== the target now holds (skopeo list-tags):"
@@ -104,5 +106,5 @@ for repo in dev-container/webapp dev-container/alpine; do
   echo "$repo: $(skopeo list-tags --tls-verify=false "docker://$target_registry/$repo" | tr -d ' \n')"
 done
 echo "== running the same command again copies nothing:"
-java -jar "$root/target/camel-image-syncer.jar" --auth=./auth.json --images=./images.json \
+"$root/bin/camel-image-syncer" --auth=./auth.json --images=./images.json \
   --namespace=dev-container --registry="$target_registry" --retries=3 --log=./log | tail -1

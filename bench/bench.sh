@@ -7,7 +7,8 @@
 # with wall time, the client's CPU (user + sys) and peak RSS from /usr/bin/time -v, for `java -jar` and for
 # bin/camel-image-syncer (the launcher, trained first on a real sync of the set), and an empty run of each. It also measures the raw ceiling: curl GET of every layer
 # from the source and a monolithic PUT into a target, in one stream and in BENCH_PROC parallel streams.
-# Results: a table on stdout and in $BENCH_DIR/results.md.
+# After each of this tool's runs, every manifest is checked byte-identical at the target (the same digest as at the
+# source). Results: a table on stdout and in $BENCH_DIR/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -124,6 +125,25 @@ peer() { # peer SOURCE TARGET NAME
     "$run/sync.yaml" "$dst/skopeo"
 }
 
+# verify SOURCE_PORT TARGET_PORT NAME: every tag this tool copied has, at the target, the manifest the source has,
+# byte for byte (the same Docker-Content-Digest; blobs are content-addressed and checked by the registry)
+accept="application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json"
+accept="$accept,application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.docker.distribution.manifest.v2+json"
+digest_of() { curl -sfI -H "Accept: $accept" "$1" | tr -d '\r' | awk 'tolower($1)=="docker-content-digest:" {print $2}'; }
+verify() {
+  local from=$1 to=$2 name=$3 checked=0 ref repo tag want got
+  while read -r _ _ _ ref; do
+    repo=${ref%%:*}; tag=${ref#*:}
+    want=$(digest_of "http://127.0.0.1:$from/v2/$repo/manifests/$tag")
+    got=$(digest_of "http://127.0.0.1:$to/v2/ours/${repo##*/}/manifests/$tag")
+    if [ -z "$want" ] || [ "$want" != "$got" ]; then
+      echo "!! $name: $ref is ${got:-missing} at the target, $want at the source"; exit 1
+    fi
+    checked=$((checked + 1))
+  done < "$dir/seed/pushes.txt"
+  echo "   $name: $checked manifests byte-identical at the target"
+}
+
 forget_skopeo_cache() { rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb \
   "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb" 2>/dev/null || true; }
 
@@ -160,6 +180,7 @@ for mode in $modes; do
       forget_skopeo_cache
       "$tool" "$src" "$dst" "$mode-$tool-cold-$round"
       "$tool" "$src" "$dst" "$mode-$tool-warm-$round"
+      [ "$tool" = peer ] || verify "$source_port" "$target_port" "$mode-$tool-$round"
       watched=""
       stop_registry "target-$tool"
     done

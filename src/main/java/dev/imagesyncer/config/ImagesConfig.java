@@ -69,16 +69,15 @@ public record ImagesConfig(List<SyncRule> rules) {
     private static void refuseArchiveReadAndWritten(String file, List<SyncRule> rules) {
         Set<Path> read = new java.util.HashSet<>();
         for (SyncRule rule : rules) {
-            Repository source = rule.namespace() != null ? rule.namespace().anchor() : rule.repository();
+            Repository source = rule.sourceRepository();
             if (source.isArchive()) {
-                read.add(Path.of(source.layoutLocation()).toAbsolutePath().normalize());
+                read.add(source.layoutPath());
             }
         }
         for (SyncRule rule : rules) {
             for (Destination destination : rule.destinations()) {
                 Repository written = destination.repository();
-                if (written.isArchive() && read.contains(Path.of(written.layoutLocation())
-                        .toAbsolutePath().normalize())) {
+                if (written.isArchive() && read.contains(written.layoutPath())) {
                     throw ConfigException.atDestination(file, rule.source(), written.registry(), "this archive is "
                             + "also a source of the run; an archive is read or written whole: write to another file");
                 }

@@ -85,8 +85,7 @@ public record SyncConfig(AuthConfig auth, ImagesConfig images) {
         List<SyncRule> rules = images.rules();
         for (int i = 0; i < rules.size(); i++) {
             SyncRule rule = rules.get(i);
-            String source = rule.namespace() != null ? rule.namespace().registry() : rule.repository().registry();
-            List<String> named = new java.util.ArrayList<>(List.of(source));
+            List<String> named = new java.util.ArrayList<>(List.of(rule.sourceRepository().registry()));
             named.addAll(rule.destinationNames());
             for (String layout : named) {
                 if (Repository.namesLayout(layout)) {

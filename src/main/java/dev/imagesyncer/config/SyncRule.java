@@ -70,6 +70,14 @@ public record SyncRule(String file, String source, Repository repository, Select
                 options, null);
     }
 
+    /**
+     * The repository the rule reads from: its source's, or for a namespace the repository that stands for the whole
+     * namespace ({@link Namespace#anchor()}: its registry or layout is the one read).
+     */
+    public Repository sourceRepository() {
+        return namespace != null ? namespace.anchor() : repository;
+    }
+
     /** True for {@code repo} and {@code repo:/regex/}: the tags are known only after listing the repository. */
     public boolean needsTagListing() {
         return selection.needsTagListing();

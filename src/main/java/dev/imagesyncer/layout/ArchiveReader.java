@@ -72,9 +72,8 @@ public final class ArchiveReader implements Layout {
         if (!files.containsKey("oci-layout") || !files.containsKey("index.json")) {
             throw new IOException(file + " is not an OCI layout archive (it needs oci-layout and index.json)");
         }
-        ArchiveReader reader = new ArchiveReader(file, files, null);
         byte[] index;
-        try (InputStream in = reader.open("index.json")) {
+        try (InputStream in = region(file, files.get("index.json")[0], files.get("index.json")[1])) {
             index = in.readAllBytes();
         }
         return new ArchiveReader(file, files, LayoutIndex.parse(index, file + ": index.json"));

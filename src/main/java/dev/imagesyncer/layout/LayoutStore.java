@@ -39,14 +39,17 @@ public final class LayoutStore implements ImageStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Digest NO_SUBJECT = Digest.sha256(new byte[0]);
-    /** What a tag may be (distribution spec): a bare ref name outside it names no tag. */
-    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private final Layout layout;
     /** The subject of each untagged entry read so far (manifests do not change under their digest). */
     private final Map<Digest, Digest> subjects = new ConcurrentHashMap<>();
 
     public LayoutStore(Layout layout) {
         this.layout = layout;
+    }
+
+    /** The layout this store reads and writes. */
+    Layout layout() {
+        return layout;
     }
 
     /** The ref name of {@code tag} in {@code repository}: {@code team/app:1.0}, or {@code 1.0} for a bare one. */
@@ -191,7 +194,7 @@ public final class LayoutStore implements ImageStore {
         List<String> tags = new ArrayList<>();
         for (String name : refNames()) {
             int colon = name.lastIndexOf(':');
-            if (repository.path().isEmpty() ? colon < 0 && TAG.matcher(name).matches()
+            if (repository.path().isEmpty() ? colon < 0 && ImageReference.isTag(name)
                     : colon > 0 && name.substring(0, colon).equals(repository.path())) {
                 tags.add(name.substring(colon + 1));
             }

@@ -43,7 +43,6 @@ public final class Stores implements ImageStore, Closeable {
     private final Set<String> archiveDestinations;
     private final Map<String, LayoutStore> reading = new ConcurrentHashMap<>();
     private final Map<String, LayoutStore> writing = new ConcurrentHashMap<>();
-    private final Map<String, Layout> written = new ConcurrentHashMap<>();
 
     /**
      * Registries through {@code registries}; layouts opened here.
@@ -109,10 +108,8 @@ public final class Stores implements ImageStore, Closeable {
         }
         return writing.computeIfAbsent(key(repository), key -> {
             try {
-                Layout layout = repository.isArchive() ? ArchiveWriter.create(location(repository))
-                        : OciLayout.write(location(repository));
-                written.put(key, layout);
-                return new LayoutStore(layout);
+                return new LayoutStore(repository.isArchive() ? ArchiveWriter.create(location(repository))
+                        : OciLayout.write(location(repository)));
             } catch (IOException e) {
                 throw new PermanentRegistryException(key + ": " + e.getMessage(), 0, ErrorCode.DENIED, e);
             }
@@ -125,8 +122,7 @@ public final class Stores implements ImageStore, Closeable {
 
     /** One layout per directory or file, however it is spelt ({@code oci:/m}, {@code oci:/m/}, {@code oci:./m}). */
     private static String key(Repository repository) {
-        return (repository.isArchive() ? Repository.ARCHIVE : Repository.LAYOUT)
-                + location(repository).toAbsolutePath().normalize();
+        return (repository.isArchive() ? Repository.ARCHIVE : Repository.LAYOUT) + repository.layoutPath();
     }
 
     /**
@@ -137,8 +133,8 @@ public final class Stores implements ImageStore, Closeable {
      */
     public Map<String, String> completeArchives(Set<String> unfinished) {
         Map<String, String> failed = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, Layout> entry : written.entrySet()) {
-            if (!(entry.getValue() instanceof ArchiveWriter archive)) {
+        for (Map.Entry<String, LayoutStore> entry : writing.entrySet()) {
+            if (!(entry.getValue().layout() instanceof ArchiveWriter archive)) {
                 continue;
             }
             if (unfinished.contains(entry.getKey())) {
@@ -250,7 +246,8 @@ public final class Stores implements ImageStore, Closeable {
     @Override
     public void close() throws IOException {
         IOException first = null;
-        for (Layout layout : written.values()) {
+        for (LayoutStore store : writing.values()) {
+            Layout layout = store.layout();
             try {
                 if (layout instanceof ArchiveWriter archive && !archive.isComplete()) {
                     LOG.warn("{}: the archive is not complete: {} is left; the next run writes it anew",
@@ -261,7 +258,6 @@ public final class Stores implements ImageStore, Closeable {
                 first = first == null ? e : first;
             }
         }
-        written.clear();
         writing.clear();
         reading.clear();
         if (first != null) {

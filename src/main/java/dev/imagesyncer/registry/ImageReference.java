@@ -13,10 +13,15 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
 
     public ImageReference {
         Objects.requireNonNull(repository, "repository");
-        if (tag != null && !TAG.matcher(tag).matches()) {
+        if (tag != null && !isTag(tag)) {
             throw new IllegalArgumentException("invalid tag '" + tag
                     + "' (letters, digits, _ . -, at most 128 characters, not starting with . or -)");
         }
+    }
+
+    /** True when {@code text} can be a tag (distribution spec: {@code [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}}). */
+    public static boolean isTag(String text) {
+        return TAG.matcher(text).matches();
     }
 
     /**

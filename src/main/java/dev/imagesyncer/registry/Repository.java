@@ -99,6 +99,14 @@ public record Repository(String registry, String path) {
     }
 
     /**
+     * {@link #layoutLocation()} as one path however it is spelt ({@code oci:/m}, {@code oci:/m/}, {@code oci:./m}):
+     * absolute and normalised.
+     */
+    public java.nio.file.Path layoutPath() {
+        return java.nio.file.Path.of(layoutLocation()).toAbsolutePath().normalize();
+    }
+
+    /**
      * {@code registry/path}, or {@code oci:<directory>:path} for a layout (skopeo's spelling), where the bare
      * entries' repository is {@code oci:<directory>:} (so that {@code oci:DIR::1.0} names the bare ref {@code 1.0}).
      */

@@ -43,6 +43,8 @@ public final class Stores implements ImageStore, Closeable {
     private final Set<String> archiveDestinations;
     private final Map<String, LayoutStore> reading = new ConcurrentHashMap<>();
     private final Map<String, LayoutStore> writing = new ConcurrentHashMap<>();
+    /** {@link #completeArchives} ran: it said, for each archive, what became of it. */
+    private volatile boolean archivesEnded;
 
     /**
      * Registries through {@code registries}; layouts opened here.
@@ -132,6 +134,7 @@ public final class Stores implements ImageStore, Closeable {
      * with the reason (its part file is left).
      */
     public Map<String, String> completeArchives(Set<String> unfinished) {
+        archivesEnded = true;
         Map<String, String> failed = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, LayoutStore> entry : writing.entrySet()) {
             if (!(entry.getValue().layout() instanceof ArchiveWriter archive)) {
@@ -242,14 +245,17 @@ public final class Stores implements ImageStore, Closeable {
         forWriting(repository).deleteManifest(repository, digest);
     }
 
-    /** Releases the layouts' locks; an archive not completed stays as its part file, and is said. */
+    /**
+     * Releases the layouts' locks; an archive not completed stays as its part file, said here when the run ended
+     * before {@link #completeArchives} could say it.
+     */
     @Override
     public void close() throws IOException {
         IOException first = null;
         for (LayoutStore store : writing.values()) {
             Layout layout = store.layout();
             try {
-                if (layout instanceof ArchiveWriter archive && !archive.isComplete()) {
+                if (layout instanceof ArchiveWriter archive && !archive.isComplete() && !archivesEnded) {
                     LOG.warn("{}: the archive is not complete: {} is left; the next run writes it anew",
                             archive.location(), archive.part());
                 }

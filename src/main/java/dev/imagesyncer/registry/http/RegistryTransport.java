@@ -10,12 +10,14 @@ import dev.imagesyncer.registry.auth.CredentialSource;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.cookie.CookieSpecFactory;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
@@ -81,6 +83,9 @@ public final class RegistryTransport implements Closeable {
                 .setRetryStrategy(new StaleConnectionRetry())
                 .disableContentCompression()
                 .disableCookieManagement()
+                // without cookies no cookie specs: the default registry would load and parse the public suffix
+                // list (20 ms of every start) for nothing
+                .setDefaultCookieSpecRegistry(RegistryBuilder.<CookieSpecFactory>create().build())
                 .disableAuthCaching()
                 .build();
         this.authenticator = new Authenticator(credentials, new TokenEndpoint(), clock, settings::isInsecure);

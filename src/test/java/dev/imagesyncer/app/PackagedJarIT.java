@@ -68,16 +68,56 @@ class PackagedJarIT {
     void the_launcher_trains_a_cache_for_the_newest_jdk_on_a_first_sync_then_starts_from_it() throws Exception {
         Path cache = elsewhere.resolve("cache");
         Files.writeString(elsewhere.resolve("empty.yaml"), "{}");
+        // what an upgrade leaves: another build's cache unread for 40 days, another read yesterday; upload journals
+        Path dir = Files.createDirectories(cache.resolve("camel-image-syncer"));
+        Files.createDirectories(dir.resolve("uploads"));
+        Path stale = Files.writeString(dir.resolve("camel-image-syncer-1-2-jdk25.0.1+8-LTS.aot"), "old");
+        Path recent = Files.writeString(dir.resolve("camel-image-syncer-3-4-jdk21.0.9.jsa"), "recent");
+        readAt(stale, 40);
+        readAt(recent, 1);
+        List<String> before = cacheFiles(cache);
 
         String first = run(cache, Map.of(), "--images", elsewhere.resolve("empty.yaml").toString());
-        List<String> made = cacheFiles(cache);
+        List<String> made = cacheFiles(cache).stream().filter(name -> !before.contains(name)).toList();
         String second = run(cache, Map.of(), "--images", elsewhere.resolve("empty.yaml").toString());
 
         assertThat(first).contains("Sync finished (succeeded): 0 images synced");
         assertThat(made).as("an AOT cache on JDK 24 and later, else a class-data archive").singleElement()
                 .asString().startsWith("camel-image-syncer-").containsPattern("-jdk[0-9][^/]*\\.(aot|jsa)$");
         assertThat(second).contains("Sync finished (succeeded): 0 images synced").doesNotContain("warning");
-        assertThat(cacheFiles(cache)).isEqualTo(made);
+        assertThat(cacheFiles(cache)).as("the stale cache removed, the recent one and the journals kept")
+                .containsExactlyInAnyOrder(made.get(0), recent.getFileName().toString(), "uploads");
+    }
+
+    @Test
+    void the_launcher_finds_its_jar_through_links_and_starts_without_a_writable_cache() throws Exception {
+        Path bin = Path.of("bin").toAbsolutePath();
+        Path linkedBin = Files.createSymbolicLink(elsewhere.resolve("linked-bin"), bin);
+        Path linkedLauncher = Files.createSymbolicLink(elsewhere.resolve("camel-image-syncer"),
+                bin.resolve("camel-image-syncer"));
+        Path notADirectory = Files.writeString(elsewhere.resolve("a-file"), "");
+
+        // the jar beside bin/, found from a link to bin/ and from a link to the launcher
+        assertThat(launch(linkedBin.resolve("camel-image-syncer"), Map.of("XDG_CACHE_HOME",
+                elsewhere.resolve("cache").toString()), "--version")).startsWith("camel-image-syncer ");
+        assertThat(launch(linkedLauncher, Map.of("XDG_CACHE_HOME", elsewhere.resolve("cache").toString()),
+                "--version")).startsWith("camel-image-syncer ");
+        assertThat(launch(linkedLauncher, Map.of("XDG_CACHE_HOME", notADirectory.toString()), "--version"))
+                .startsWith("camel-image-syncer: cannot write " + notADirectory + "/camel-image-syncer "
+                        + "(set XDG_CACHE_HOME): starting without a cache")
+                .contains("camel-image-syncer 0.");
+    }
+
+    @Test
+    void holds_picocli_as_java_17_classes_which_the_start_up_caches_can_keep() throws Exception {
+        // picocli's own jar is Java 5 bytecode, which neither the AOT cache nor AppCDS keeps; the build recompiles it
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(
+                System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar"))) {
+            byte[] header = zip.getInputStream(zip.getEntry("picocli/CommandLine.class")).readNBytes(8);
+            assertThat(((header[6] & 0xff) << 8) | (header[7] & 0xff)).as("class file major version").isEqualTo(61);
+            assertThat(zip.stream().filter(entry -> entry.getName().equals("picocli/CommandLine.class")).count())
+                    .isEqualTo(1);
+        }
     }
 
     @Test
@@ -96,6 +136,13 @@ class PackagedJarIT {
         assertThat(cacheFiles(cache)).singleElement().asString().contains("-jdk17").endsWith(".jsa");
     }
 
+    /** Sets when {@code file} was last read to {@code days} days ago. */
+    private static void readAt(Path file, int days) throws java.io.IOException {
+        Files.getFileAttributeView(file, java.nio.file.attribute.BasicFileAttributeView.class).setTimes(null,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofDays(days))),
+                null);
+    }
+
     private static List<String> cacheFiles(Path cache) throws java.io.IOException {
         try (var files = Files.list(cache.resolve("camel-image-syncer"))) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
@@ -104,14 +151,20 @@ class PackagedJarIT {
 
     /** Runs {@code bin/camel-image-syncer} with its cache in {@code cache}; returns what it printed. */
     private static String run(Path cache, Map<String, String> environment, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of("bin/camel-image-syncer")
-                .toAbsolutePath().toString()));
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put("XDG_CACHE_HOME", cache.toString());
+        all.put("CAMEL_IMAGE_SYNCER_JAR",
+                Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath().toString());
+        return launch(Path.of("bin/camel-image-syncer").toAbsolutePath(), all, args);
+    }
+
+    /** Runs {@code launcher} with {@code environment} added; returns what it printed (stderr first, then stdout). */
+    private static String launch(Path launcher, Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("CAMEL_IMAGE_SYNCER_JAR");
         builder.environment().putAll(environment);
-        builder.environment().put("XDG_CACHE_HOME", cache.toString());
-        builder.environment().put("CAMEL_IMAGE_SYNCER_JAR",
-                Path.of(System.getProperty("imagesyncer.jar", "target/camel-image-syncer.jar")).toAbsolutePath().toString());
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

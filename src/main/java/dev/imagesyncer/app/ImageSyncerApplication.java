@@ -211,6 +211,7 @@ public final class ImageSyncerApplication implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        WarmUp.start();
         Logging.chooseManager();
         int code = commandLine(new ImageSyncerApplication()).execute(args);
         if (code != 0) {

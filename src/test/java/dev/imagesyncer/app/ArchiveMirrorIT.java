@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,23 +32,8 @@ class ArchiveMirrorIT extends TwoRegistries {
     @Test
     void registry_to_archive_to_registry_keeps_every_manifest_and_the_archive_is_complete_with_its_checksum()
             throws Exception {
-        Map<String, TestImage> images = new TreeMap<>(Map.of("oci", TestImages.ociManifest(2, 4096),
-                "docker", TestImages.dockerV2(2, 4096), "list", TestImages.dockerManifestList(1, 4096),
-                "index", TestImages.ociIndex(1, 4096)));
-        RegistrySeeder seeder = RegistrySeeder.of(source);
-        images.forEach((name, image) -> seeder.push("lab/" + name, "v1", image));
         Path archive = work.resolve("carried.tar");
-        StringBuilder out = new StringBuilder();
-        StringBuilder in = new StringBuilder();
-        for (String name : images.keySet()) {
-            out.append(source.host()).append("/lab/").append(name).append(":v1: oci-archive:").append(archive)
-                    .append(":lab/").append(name).append('\n');
-            in.append("oci-archive:").append(archive).append(":lab/").append(name).append(":v1: ")
-                    .append(target.host()).append("/mirror/").append(name).append('\n');
-        }
-        Files.writeString(work.resolve("out.yaml"), out);
-        Files.writeString(work.resolve("in.yaml"), in);
-        JarRun.writeInsecureAuth(work, source, target);
+        Map<String, TestImage> images = seedRoundTrip("oci-archive:" + archive);
 
         JarRun toDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
         assertThat(toDisk.exitCode()).as(toDisk.toString()).isZero();

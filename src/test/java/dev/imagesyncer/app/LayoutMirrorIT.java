@@ -23,23 +23,8 @@ class LayoutMirrorIT extends TwoRegistries {
 
     @Test
     void registry_to_layout_to_registry_keeps_every_manifest_byte_identical() throws Exception {
-        Map<String, TestImage> images = Map.of("oci", TestImages.ociManifest(2, 4096),
-                "docker", TestImages.dockerV2(2, 4096), "list", TestImages.dockerManifestList(1, 4096),
-                "index", TestImages.ociIndex(1, 4096));
-        RegistrySeeder seeder = RegistrySeeder.of(source);
-        images.forEach((name, image) -> seeder.push("lab/" + name, "v1", image));
         Path layout = work.resolve("carried");
-        StringBuilder out = new StringBuilder();
-        StringBuilder in = new StringBuilder();
-        for (String name : images.keySet()) {
-            out.append(source.host()).append("/lab/").append(name).append(":v1: oci:").append(layout)
-                    .append(":lab/").append(name).append('\n');
-            in.append("oci:").append(layout).append(":lab/").append(name).append(":v1: ").append(target.host())
-                    .append("/mirror/").append(name).append('\n');
-        }
-        Files.writeString(work.resolve("out.yaml"), out);
-        Files.writeString(work.resolve("in.yaml"), in);
-        JarRun.writeInsecureAuth(work, source, target);
+        Map<String, TestImage> images = seedRoundTrip("oci:" + layout);
 
         JarRun toDisk = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");
         JarRun again = JarRun.in(work, Map.of(), "--auth", "auth.yaml", "--images", "out.yaml");

@@ -1,13 +1,5 @@
 package dev.imagesyncer.pipeline;
 
-import java.util.Set;
-
-import java.util.List;
-
-import java.util.HashSet;
-
-import dev.imagesyncer.report.ImageOutcome;
-
 import dev.imagesyncer.config.SyncConfig;
 import dev.imagesyncer.copy.BlobLedger;
 import dev.imagesyncer.copy.ImageCopier;
@@ -15,10 +7,14 @@ import dev.imagesyncer.copy.ReferrerCopier;
 import dev.imagesyncer.layout.Stores;
 import dev.imagesyncer.registry.ImageStore;
 import dev.imagesyncer.registry.RegistryClient;
+import dev.imagesyncer.report.ImageOutcome;
 import dev.imagesyncer.report.RunTally;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What one sync run uses while it goes, looked up by its id ({@link ActiveRuns#context}): the files as read at

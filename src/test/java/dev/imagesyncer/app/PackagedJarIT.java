@@ -77,6 +77,10 @@ class PackagedJarIT {
         readAt(recent, 1);
         List<String> before = cacheFiles(cache);
 
+        String typo = launch(Path.of("bin/camel-image-syncer").toAbsolutePath(), 2, Map.of("XDG_CACHE_HOME",
+                cache.toString()), "--images", elsewhere.resolve("missing.yaml").toString());
+        assertThat(typo).contains("no such file");
+        assertThat(cacheFiles(cache)).as("no cache from a run that copied nothing").isEqualTo(before);
         String first = run(cache, Map.of(), "--images", elsewhere.resolve("empty.yaml").toString());
         List<String> made = cacheFiles(cache).stream().filter(name -> !before.contains(name)).toList();
         String second = run(cache, Map.of(), "--images", elsewhere.resolve("empty.yaml").toString());
@@ -160,6 +164,12 @@ class PackagedJarIT {
 
     /** Runs {@code launcher} with {@code environment} added; returns what it printed (stderr first, then stdout). */
     private static String launch(Path launcher, Map<String, String> environment, String... args) throws Exception {
+        return launch(launcher, 0, environment, args);
+    }
+
+    /** {@link #launch(Path, Map, String...)}, which must end with {@code exitCode}. */
+    private static String launch(Path launcher, int exitCode, Map<String, String> environment, String... args)
+            throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -168,7 +178,7 @@ class PackagedJarIT {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(process.exitValue()).as(output).isEqualTo(exitCode);
         return output;
     }
 }
